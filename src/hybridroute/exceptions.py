@@ -32,6 +32,8 @@ Tree::
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "ClassifierError",
     "DatasetError",
@@ -81,7 +83,7 @@ class ValidationError(HybridRouteError, ValueError):
         Pydantic-style error records (``loc``, ``msg``, ``type``).
     """
 
-    def __init__(self, message: str, errors: list[dict[str, object]] | None = None) -> None:
+    def __init__(self, message: str, errors: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
         self.errors = errors or []
 

@@ -12,19 +12,33 @@ from hybridroute.exceptions import ValidationError
 __all__ = ["FrozenModel"]
 
 
-def _describe(exc: pydantic.ValidationError) -> tuple[str, list[dict[str, object]]]:
-    """Turn pydantic's error into one readable line per offending field."""
-    lines = []
-    records: list[dict[str, object]] = []
+def _records(exc: pydantic.ValidationError) -> list[dict[str, Any]]:
+    """Flatten pydantic's errors, expanding those raised by nested models of ours."""
+    records: list[dict[str, Any]] = []
     for err in exc.errors(include_url=False):
-        where = ".".join(str(part) for part in err["loc"]) or "(model)"
-        got = err.get("input")
-        shown = repr(got) if len(repr(got)) <= 60 else repr(got)[:57] + "..."
-        detail = err["msg"]
+        inner = err.get("ctx", {}).get("error")
+        if isinstance(inner, ValidationError):
+            # A nested FrozenModel's __init__ already described its problems.
+            for rec in inner.errors:
+                records.append({**rec, "loc": (*err["loc"], *rec["loc"])})  # type: ignore[misc]
+            continue
+        msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            detail = "unknown field; remove it or check its spelling"
-        lines.append(f"  {where}: {detail} (got {shown})")
-        records.append({"loc": err["loc"], "msg": detail, "type": err["type"]})
+            msg = "unknown field; remove it or check its spelling"
+        records.append({"loc": tuple(err["loc"]), "msg": msg, "type": err["type"],
+                        "input": err.get("input")})
+    return records
+
+
+def _describe(exc: pydantic.ValidationError) -> tuple[str, list[dict[str, Any]]]:
+    """One readable line per offending field, and the records behind them."""
+    records = _records(exc)
+    lines = []
+    for rec in records:
+        where = ".".join(str(part) for part in rec["loc"]) or "(whole object)"
+        shown = repr(rec.get("input"))
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        lines.append(f"  {where}: {rec['msg']} (got {shown})")
     count = len(lines)
     head = f"invalid {exc.title}: {count} problem{'s' if count != 1 else ''}"
     return "\n".join([head, *lines]), records

@@ -97,7 +97,8 @@ class CallableResponder:
         """Call the function, retrying transient failures; blank answers become None."""
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self.attempts),
-            wait=tenacity.wait_exponential_jitter(initial=self.backoff, max=10.0),
+            wait=tenacity.wait_exponential(multiplier=self.backoff, max=10.0)
+            + tenacity.wait_random(0, self.backoff),
             retry=tenacity.retry_if_exception_type(self.retry_on),
             reraise=True,
         )
