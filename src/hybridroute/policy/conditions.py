@@ -657,6 +657,10 @@ def condition_from_dict(data: Mapping[str, Any]) -> Condition:
         return Detected(data["detected"])
     if data.get("always") is True:
         return ALWAYS
+    if "certified" in data:
+        from hybridroute.policy.scores import CertifiedThreshold  # noqa: PLC0415 (cycle)
+
+        return CertifiedThreshold.from_dict(data)
     if data.get("op") == "in":
         return IsIn(_operand_from_dict(data["left"]), frozenset(data["right"]))
     if data.get("op") in _OPS:

@@ -1,0 +1,292 @@
+"""Frustration and anger in a ticket, from a documented English lexicon and rules."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+
+from hybridroute.exceptions import UsageError
+from hybridroute.models import ScoreSignal, Ticket
+
+__all__ = ["DEFAULT_SENTIMENT_WEIGHTS", "SENTIMENT_FEATURES", "SentimentScorer"]
+
+SENTIMENT_FEATURES = (
+    "negative_words",
+    "intensified",
+    "negated_positive",
+    "positive_words",
+    "shouting",
+    "repeated_punctuation",
+    "profanity",
+    "waiting",
+    "threat_to_leave",
+)
+"""The keys of :attr:`ScoreSignal.features` from :class:`SentimentScorer`, in order."""
+
+DEFAULT_SENTIMENT_WEIGHTS: Mapping[str, float] = MappingProxyType(
+    {
+        "negative_words": 0.35,
+        "intensified": 0.20,
+        "negated_positive": 0.30,
+        "positive_words": -0.15,
+        "shouting": 0.20,
+        "repeated_punctuation": 0.25,
+        "profanity": 0.60,
+        "waiting": 0.25,
+        "threat_to_leave": 0.50,
+    }
+)
+"""Weight of one occurrence of each feature; see :class:`SentimentScorer`."""
+
+#: Each count is capped here, so that one feature repeated cannot decide alone.
+COUNT_CAP = 3
+
+_MAX_EVIDENCE = 5
+_MAX_EVIDENCE_CHARS = 60
+
+
+def _words(alternatives: str) -> re.Pattern[str]:
+    """One case-insensitive alternation that matches whole words only."""
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+_NEGATIVE = _words(
+    r"thanks for nothing|terrible|horrible|horrendous|awful|atrocious|appalling|dreadful"
+    r"|abysmal|worst|useless|hopeless|pathetic|ridiculous|absurd|unacceptable|outrageous"
+    r"|disgusting|disgusted|disgrace(?:ful)?|shameful|shocking|incompeten(?:t|ce)|furious"
+    r"|angry|livid|fuming|outraged|irate|annoyed|annoying|irritated|frustrat(?:ed|ing|ion)"
+    r"|fed up|sick (?:and tired )?of|tired of|had enough|disappoint(?:ed|ing)|upset|mad"
+    r"|unhelpful|rubbish|garbage|a joke|nightmare|shambles|fiasco|a mess|lousy"
+    r"|(?:poor|bad|terrible) service|rip(?:ped)?[- ]off|lied|lying|liars?|stupid|idiots?"
+    r"|clueless|ignored|ignoring|waste of (?:time|money)|sucks|bad|embarrass(?:ed|ing)"
+)
+_POSITIVE = _words(
+    r"happy|pleased|satisfied|helpful|good|great|excellent|fair|acceptable|reasonable"
+    r"|impressed|professional|thank you|thanks(?! for nothing)|appreciated?"
+)
+_PROFANITY = _words(
+    r"f+u+c+k+\w*|f[*#@]+k\w*|sh[i1*]t\w*|bullshit|crap(?:py)?|damn(?:ed|it)?|goddamn\w*"
+    r"|bloody|wtf|ffs|pissed(?: off)?|piss off|bastards?|a[rs]s[e]?holes?|dickheads?"
+    r"|screw you|the hell"
+)
+_WAITING = _words(
+    r"still waiting|yet again|once again|again|still"
+    r"|(?:second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th|\d+th) time"
+    r"|(?:several|many|multiple|so many|countless|\d+) times|how many times"
+    r"|for (?:weeks|months|days|ages|so long|too long)"
+    r"|for (?:over |more than |almost |nearly )?(?:a|one|two|three|four|five|six|several|\d+)"
+    r" (?:weeks?|months?|days?)"
+    r"|been waiting|keep (?:getting|asking|telling|saying|calling|waiting)"
+    r"|(?:nobody|no one|no-one) (?:has )?(?:replied|responded|answered|helped|got back)"
+    r"|no (?:reply|response|answer)|forever"
+)
+_THREAT = _words(
+    r"(?:clos|cancel|terminat|delet|shut)\w* (?:down )?(?:my|the|this) account"
+    r"|(?:switch|switching|move|moving|go|going|take|taking) (?:my (?:money|business|custom)"
+    r" )?(?:to )?(?:another bank|a different bank|a competitor|elsewhere|somewhere else)"
+    r"|(?:leave|leaving|quit|quitting|done with) (?:your|this) (?:bank|company|service)"
+    r"|never (?:use|using|bank with|banking with|recommend|recommending) (?:you|this|your)"
+)
+_REPEATED_PUNCTUATION = re.compile(r"[!?\uff01\uff1f]{2,}")
+_LETTER_WORD = re.compile(r"(?<!\w)[^\W\d_]{3,}(?!\w)")
+
+# A negator up to two filler words before a lexicon word flips or cancels it
+# ("not happy", "not at all happy", "isn't good"); other words in between end the
+# negation's scope, so "never been so angry" stays angry.
+_NEGATED_BEFORE = re.compile(
+    r"(?:(?<!\w)(?:not|no|never|hardly|without|nothing|dont|didnt|isnt|wasnt|arent|cant|wont)"
+    r"|n't)(?:\s+(?:very|too|so|that|really|at|all|particularly|exactly|entirely|quite|a|an"
+    r"|be|feel|feeling|am|is|was|being))*\s+$",
+    re.IGNORECASE,
+)
+_INTENSIFIED_BEFORE = re.compile(
+    r"(?<!\w)(?:very|so|really|extremely|totally|absolutely|completely|utterly|incredibly"
+    r"|ridiculously|super|truly|seriously|beyond|such a|such an|most|fucking|bloody)\s+$",
+    re.IGNORECASE,
+)
+_LOOKBEHIND_CHARS = 40
+
+# Upper-case abbreviations a calm customer writes; they are not shouting.
+_ACRONYMS = frozenset(
+    {
+        *("ATM", "PIN", "USD", "EUR", "GBP", "CHF", "JPY", "AUD", "CAD", "IBAN", "SWIFT"),
+        *("BIC", "SEPA", "API", "APP", "FAQ", "GDPR", "ASAP", "UK", "USA", "CVV", "CVC"),
+        *("NFC", "SMS", "OTP", "KYC", "VISA", "IOS", "ETA", "BTC", "ETH", "EEA", "UAE"),
+        *("PDF", "URL", "LTD", "PLC", "CEO", "FCA"),
+    }
+)
+
+
+def _trim(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _MAX_EVIDENCE_CHARS else text[: _MAX_EVIDENCE_CHARS - 3] + "..."
+
+
+def _preceded_by(pattern: re.Pattern[str], text: str, start: int) -> re.Match[str] | None:
+    return pattern.search(text, max(0, start - _LOOKBEHIND_CHARS), start)
+
+
+class SentimentScorer:
+    """Score how frustrated or angry a customer sounds, in [0, 1].
+
+    A transparent lexicon-and-rules scorer for English: no model, no training,
+    the same text always gets the same score, and every point of the score can be
+    traced to words in the ticket. It reads :attr:`Ticket.text` (subject and every
+    customer message). Other languages score near 0 except for shouting and
+    repeated punctuation.
+
+    Each feature counts occurrences, capped at ``COUNT_CAP`` (3); the score is
+
+    ``value = 1 - exp(-max(0, sum(weight[f] * min(count[f], 3))))``
+
+    so no evidence gives 0, and each extra piece of evidence moves the score less.
+
+    ========================  ======  =========================================
+    feature                   weight  counts
+    ========================  ======  =========================================
+    ``negative_words``        0.35    anger and frustration words ("useless",
+                                      "ridiculous", "fed up", "unacceptable"),
+                                      unless negated ("not bad")
+    ``intensified``           0.20    negative words right after an intensifier
+                                      ("absolutely useless"), on top of the word
+    ``negated_positive``      0.30    negated praise ("not happy", "isn't good")
+    ``positive_words``        -0.15   un-negated praise and thanks ("thank you")
+    ``shouting``              0.20    ALL-CAPS words of 3+ letters, except common
+                                      abbreviations (ATM, PIN, IBAN...)
+    ``repeated_punctuation``  0.25    runs such as "!!", "???", "?!"
+    ``profanity``             0.60    swearing ("wtf", "bullshit", "bloody")
+    ``waiting``               0.25    "still", "again", "third time", "for weeks",
+                                      "no reply", "how many times"
+    ``threat_to_leave``       0.50    "close my account", "switch to another
+                                      bank", "never use you again"
+    ========================  ======  =========================================
+
+    A negator ("not", "never", "n't", ...) up to two filler words before a
+    lexicon word ("not at all happy") cancels a negative word and turns praise
+    into ``negated_positive``. The ``features`` of each signal hold the capped
+    counts under exactly these keys (see :data:`SENTIMENT_FEATURES`), and its
+    ``evidence`` up to five of the phrases that fired.
+
+    Parameters
+    ----------
+    name : str
+        Name of the signal this scorer produces.
+    weights : mapping of str to float, optional
+        Replacement weights for some features; the others keep their default.
+
+    Examples
+    --------
+    >>> from hybridroute.models import Ticket
+    >>> scorer = SentimentScorer()
+    >>> calm, angry = scorer.score([
+    ...     Ticket(id="1", body="How do I change my PIN?"),
+    ...     Ticket(id="2", body="Third time asking. This is RIDICULOUS!!!"),
+    ... ])
+    >>> calm.value
+    0.0
+    >>> round(angry.value, 2), angry.evidence
+    (0.65, ('RIDICULOUS', 'Third time', '!!!'))
+    """
+
+    def __init__(
+        self, name: str = "sentiment", *, weights: Mapping[str, float] | None = None
+    ) -> None:
+        self.name = name
+        overrides = dict(weights or {})
+        unknown = sorted(set(overrides) - set(SENTIMENT_FEATURES))
+        if unknown:
+            raise UsageError(
+                f"unknown sentiment feature(s) {unknown} in weights; "
+                f"choose among {list(SENTIMENT_FEATURES)}"
+            )
+        bad = sorted(k for k, v in overrides.items() if not math.isfinite(v))
+        if bad:
+            raise UsageError(f"sentiment weights must be finite numbers; not finite: {bad}")
+        self.weights = {**DEFAULT_SENTIMENT_WEIGHTS, **overrides}
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self.weights.items() if DEFAULT_SENTIMENT_WEIGHTS[k] != v}
+        extra = f", weights={changed!r}" if changed else ""
+        return f"{type(self).__name__}(name={self.name!r}{extra})"
+
+    def score(self, tickets: Sequence[Ticket]) -> list[ScoreSignal]:
+        """Score each ticket's frustration.
+
+        Parameters
+        ----------
+        tickets : sequence of Ticket
+            The tickets to score.
+
+        Returns
+        -------
+        list of ScoreSignal
+            One signal per ticket, in order.
+        """
+        return [self._score_text(ticket.text) for ticket in tickets]
+
+    def _score_text(self, raw: str) -> ScoreSignal:
+        text = raw.replace("\u2019", "'")
+        counts, evidence = _count_features(text)
+        raw_score = sum(self.weights[k] * min(counts[k], COUNT_CAP) for k in SENTIMENT_FEATURES)
+        value = 1.0 - math.exp(-max(0.0, raw_score))
+        features = {k: float(min(counts[k], COUNT_CAP)) for k in SENTIMENT_FEATURES}
+        return ScoreSignal(value=value, features=features, evidence=evidence)
+
+
+def _count_features(text: str) -> tuple[dict[str, int], tuple[str, ...]]:
+    """Uncapped counts of every feature, and the phrases behind them, strongest first."""
+    counts = dict.fromkeys(SENTIMENT_FEATURES, 0)
+    found: dict[str, list[str]] = {k: [] for k in SENTIMENT_FEATURES}
+    for match in _NEGATIVE.finditer(text):
+        if _preceded_by(_NEGATED_BEFORE, text, match.start()):
+            continue
+        found["negative_words"].append(match.group())
+        if _preceded_by(_INTENSIFIED_BEFORE, text, match.start()):
+            found["intensified"].append(match.group())
+    for match in _POSITIVE.finditer(text):
+        negator = _preceded_by(_NEGATED_BEFORE, text, match.start())
+        if negator is None:
+            found["positive_words"].append(match.group())
+        else:
+            found["negated_positive"].append(text[negator.start() : match.end()])
+    for key, pattern in (
+        ("profanity", _PROFANITY),
+        ("waiting", _WAITING),
+        ("threat_to_leave", _THREAT),
+        ("repeated_punctuation", _REPEATED_PUNCTUATION),
+    ):
+        found[key] = pattern.findall(text)
+    found["shouting"] = [
+        w for w in _LETTER_WORD.findall(text) if w.isupper() and w not in _ACRONYMS
+    ]
+    for key in SENTIMENT_FEATURES:
+        counts[key] = len(found[key])
+    return counts, _evidence(found)
+
+
+_EVIDENCE_ORDER = (
+    "profanity",
+    "threat_to_leave",
+    "negative_words",
+    "negated_positive",
+    "waiting",
+    "repeated_punctuation",
+    "shouting",
+)
+
+
+def _evidence(found: Mapping[str, list[str]]) -> tuple[str, ...]:
+    picked: list[str] = []
+    seen: set[str] = set()
+    for key in _EVIDENCE_ORDER:
+        for phrase in found[key]:
+            trimmed = _trim(phrase)
+            if trimmed.casefold() in seen:
+                continue
+            seen.add(trimmed.casefold())
+            picked.append(trimmed)
+            if len(picked) == _MAX_EVIDENCE:
+                return tuple(picked)
+    return tuple(picked)
