@@ -25,9 +25,15 @@ Tree::
     │   ├── ModelIntegrityError       a saved model failed its content-hash check
     │   └── DatasetError              a built-in data set is missing or malformed
     ├── ValidationError               a ticket (or other model) failed validation
-    └── RoutingFailure
-        ├── ClassifierError           a classifier raised or returned bad output
-        └── ResponderError            a responder raised, timed out or gave nothing
+    ├── RoutingFailure
+    │   ├── ClassifierError           a classifier raised or returned bad output
+    │   └── ResponderError            a responder raised, timed out or gave nothing
+    └── HelpdeskError                 a helpdesk call failed (adapters never leak httpx errors)
+        ├── HelpdeskAuthError         credentials refused (401/403): fix the configuration
+        ├── HelpdeskNotFound          the ticket (or other object) does not exist (404)
+        ├── HelpdeskRejected          the helpdesk refused the request (other 4xx): not retried
+        └── HelpdeskUnavailable       transient: timeout, connection error, 5xx, 429
+            └── HelpdeskRateLimited   429, with ``retry_after`` seconds when the vendor says
 """
 
 from __future__ import annotations
@@ -37,6 +43,12 @@ from typing import Any
 __all__ = [
     "ClassifierError",
     "DatasetError",
+    "HelpdeskAuthError",
+    "HelpdeskError",
+    "HelpdeskNotFound",
+    "HelpdeskRateLimited",
+    "HelpdeskRejected",
+    "HelpdeskUnavailable",
     "HybridRouteError",
     "ModelIntegrityError",
     "NotFittedError",
@@ -98,3 +110,55 @@ class ClassifierError(RoutingFailure):
 
 class ResponderError(RoutingFailure):
     """A responder raised, timed out, or could not produce an answer."""
+
+
+class HelpdeskError(HybridRouteError):
+    """A helpdesk call failed.
+
+    Parameters
+    ----------
+    message : str
+        What failed and how to fix it.
+    status_code : int, optional
+        The HTTP status, when there was a response.
+    vendor : str, optional
+        Which adapter raised it.
+    """
+
+    def __init__(
+        self, message: str, *, status_code: int | None = None, vendor: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.vendor = vendor
+
+
+class HelpdeskAuthError(HelpdeskError):
+    """The helpdesk refused the credentials (401/403); check the token and its scopes."""
+
+
+class HelpdeskNotFound(HelpdeskError):
+    """The ticket, or another object, does not exist (404)."""
+
+
+class HelpdeskRejected(HelpdeskError):
+    """The helpdesk refused the request as invalid (4xx other than 401/403/404/429)."""
+
+
+class HelpdeskUnavailable(HelpdeskError):
+    """A transient failure: timeout, connection error, 5xx or 429. Worth retrying."""
+
+
+class HelpdeskRateLimited(HelpdeskUnavailable):
+    """The helpdesk asked us to slow down (429); ``retry_after`` is in seconds, if given."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        status_code: int | None = 429,
+        vendor: str | None = None,
+    ) -> None:
+        super().__init__(message, status_code=status_code, vendor=vendor)
+        self.retry_after = retry_after

@@ -435,8 +435,8 @@ class EmbeddingIntentClassifier(SklearnIntentClassifier):
     Measured on BANKING77 (train on train, test on test), two shared CPU cores:
     93.1% test accuracy (TF-IDF :class:`IntentClassifier`: 91.5%). Encoding is the
     cost: 50 to 180 texts per second here, so 1 to 3.5 minutes for the 10,003
-    training texts. With the vectors cached, fitting takes about 30 s and scoring
-    the 3,080 test tickets 0.3 s. See ``docs/embeddings.md``.
+    training texts. With the vectors cached, fitting takes 7 to 30 s and scoring
+    the 3,080 test tickets 0.1 to 0.3 s. See ``docs/embeddings.md``.
 
     Examples
     --------
@@ -529,7 +529,7 @@ class EnsembleIntentClassifier:
     Measured on BANKING77 (train on train, test on test), two shared CPU cores:
     the default pair reaches 94.2% test accuracy, against 91.5% for TF-IDF and
     93.1% for embeddings alone. With embeddings cached, scoring the 3,080 test
-    tickets takes 0.9 s. See ``docs/embeddings.md``.
+    tickets takes 0.4 to 0.9 s. See ``docs/embeddings.md``.
 
     Examples
     --------

@@ -22,7 +22,9 @@ def register(commands: Any) -> None:
             "decision as JSON lines."
         ),
     )
-    parser.add_argument("--out", default="hybridroute-demo", help="output folder (default: %(default)s)")
+    parser.add_argument(
+        "--out", default="hybridroute-demo", help="output folder (default: %(default)s)"
+    )
     parser.add_argument("--limit", type=int, default=None, help="route only the first N tickets")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.set_defaults(run=_run)
@@ -70,4 +72,3 @@ def format_report(report: DemoReport) -> str:
     if report.decisions_path is not None:
         lines += ["", f"  every decision: {report.decisions_path}"]
     return "\n".join(lines)
-

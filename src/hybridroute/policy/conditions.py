@@ -410,6 +410,9 @@ class Compare(Condition):
         return f"{self.operand!r} {self.op} {self.value!r}"
 
 
+#: Longest set quoted in full in an explanation.
+_LIST_LIMIT = 6
+
 _NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
 
 
@@ -452,7 +455,12 @@ class IsIn(Condition):
             hits = sorted(str(v) for v in self.values.intersection(actual))
             return ok, (f"{_name(self.operand)} include {_fmt(hits)}",)
         verb = "in" if ok else "not in"
-        return ok, (f"{_name(self.operand)} = {_fmt(actual)} {verb} {_fmt(self.values)}",)
+        listed = (
+            _fmt(self.values)
+            if len(self.values) <= _LIST_LIMIT
+            else f"the {len(self.values)} listed values"
+        )
+        return ok, (f"{_name(self.operand)} = {_fmt(actual)} {verb} {listed}",)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -666,4 +674,3 @@ def condition_from_dict(data: Mapping[str, Any]) -> Condition:
     if data.get("op") in _OPS:
         return Compare(_operand_from_dict(data["left"]), data["op"], data["right"])
     raise PolicyDefinitionError(f"not a condition description: {dict(data)!r}")
-

@@ -137,26 +137,54 @@ class Router:
 
     # -- routing ------------------------------------------------------------------------
 
-    def route(self, ticket: Ticket | Mapping[str, Any]) -> Decision:
-        """Decide one ticket. A mapping is validated into a :class:`Ticket` first."""
-        return self.route_batch([ticket])[0]
+    def route(
+        self, ticket: Ticket | Mapping[str, Any], *, handoff_reason: str | None = None
+    ) -> Decision:
+        """Decide one ticket. A mapping is validated into a :class:`Ticket` first.
 
-    def route_batch(self, tickets: Iterable[Ticket | Mapping[str, Any]]) -> list[Decision]:
+        Parameters
+        ----------
+        ticket : Ticket or mapping
+            The ticket.
+        handoff_reason : str, optional
+            Skip the policy and hand the ticket to ``fallback`` for this reason (the
+            service uses it for a customer who came back after an automated reply);
+            classifiers still run, so the agent's package has the signals.
+        """
+        return self.route_batch([ticket], handoff_reasons=[handoff_reason])[0]
+
+    def route_batch(
+        self,
+        tickets: Iterable[Ticket | Mapping[str, Any]],
+        *,
+        handoff_reasons: Sequence[str | None] | None = None,
+    ) -> list[Decision]:
         """Decide many tickets; each classifier runs once over the whole batch.
 
         Returns one decision per ticket, in order. No ticket is dropped: failures
-        turn into handoffs with the reason recorded.
+        turn into handoffs with the reason recorded. ``handoff_reasons[i]``, if
+        given and not None, sends ticket ``i`` to a human for that reason.
         """
         batch = [t if isinstance(t, Ticket) else Ticket.model_validate(t) for t in tickets]
         if not batch:
             return []
+        forced = list(handoff_reasons) if handoff_reasons is not None else [None] * len(batch)
+        if len(forced) != len(batch):
+            raise UsageError("handoff_reasons needs one entry (or None) per ticket")
         start = time.perf_counter()
         scores = score_batch(self.classifiers, batch)
         shared_ms = (time.perf_counter() - start) * 1000 / len(batch)
         decisions = []
-        for ticket, signals, failures in zip(batch, scores.signals, scores.failures):
+        for ticket, signals, failures, reason in zip(
+            batch, scores.signals, scores.failures, forced
+        ):
             t0 = time.perf_counter()
-            decision = self._decide(ticket, signals, failures)
+            if reason is not None and not failures:
+                decision = self._human(
+                    ticket, signals, "safeguard:forced", self.fallback, (reason,), []
+                )
+            else:
+                decision = self._decide(ticket, signals, failures)
             own_ms = (time.perf_counter() - t0) * 1000
             decisions.append(decision.model_copy(update={"latency_ms": shared_ms + own_ms}))
         notify(decisions)

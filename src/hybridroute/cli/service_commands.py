@@ -1,0 +1,86 @@
+"""``hybridroute serve`` and ``hybridroute audit``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+__all__ = ["register"]
+
+
+def register(commands: Any) -> None:
+    """Add the ``serve`` and ``audit`` sub-commands."""
+    serve = commands.add_parser(
+        "serve",
+        help="run the webhook service (needs the 'service' extra)",
+        description="Receive helpdesk webhooks, route tickets and act in the helpdesk.",
+    )
+    serve.add_argument("--config", required=True, help="service configuration (TOML)")
+    serve.add_argument("--host", help="override the configured host")
+    serve.add_argument("--port", type=int, help="override the configured port")
+    serve.set_defaults(run=_serve)
+
+    audit = commands.add_parser(
+        "audit",
+        help="query or export the audit log",
+        description="Show what the service received, decided and did, per ticket or in full.",
+    )
+    audit.add_argument("--db", required=True, help="the service database (SQLite)")
+    audit.add_argument("--ticket", help="only this ticket")
+    audit.add_argument("--export", metavar="FILE", help="write entries as JSON lines to FILE")
+    audit.add_argument("--json", action="store_true", help="print JSON lines instead of text")
+    audit.set_defaults(run=_audit)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        import uvicorn
+    except ImportError:
+        print("hybridroute serve needs: pip install 'hybridroute[service]'", file=sys.stderr)
+        return 2
+    from hybridroute.service import OutboxStore, Worker, create_app, load_config
+
+    config = load_config(args.config)
+    store = OutboxStore(config.database)
+    worker = Worker(store, config.build_router(), config.build_adapter())
+    app = create_app(store, worker, config.settings)
+    uvicorn.run(
+        app, host=args.host or config.host, port=args.port or config.port, log_level="warning"
+    )
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from hybridroute.service.store import OutboxStore
+
+    if not Path(args.db).exists():
+        print(f"hybridroute: error: no database at {args.db}", file=sys.stderr)
+        return 2
+    entries = OutboxStore(args.db).audit_log(args.ticket)
+    if args.export:
+        with open(args.export, "w", encoding="utf-8") as fh:
+            for entry in entries:
+                fh.write(json.dumps(entry) + "\n")
+        print(f"wrote {len(entries)} audit entries to {args.export}")
+        return 0
+    if not entries:
+        print("no audit entries" + (f" for ticket {args.ticket}" if args.ticket else ""))
+        return 1 if args.ticket else 0
+    for entry in entries:
+        if args.json:
+            print(json.dumps(entry))
+            continue
+        detail = entry["detail"]
+        summary = ", ".join(
+            f"{k}={v}"
+            for k, v in detail.items()
+            if k in ("action", "rule", "kind", "reason", "error", "owner")
+        )
+        print(f"{entry['id']:>6}  ticket {entry['ticket_id']}  {entry['kind']:<16} {summary}")
+        if entry["kind"] == "decision" and detail.get("reasons"):
+            print(f"{'':>8}why: {'; '.join(detail['reasons'])}")
+    return 0

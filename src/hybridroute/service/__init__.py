@@ -1,0 +1,28 @@
+"""The webhook service: receive events, store them durably, route, act, audit.
+
+Needs the ``service`` extra (``pip install 'hybridroute[service]'``).
+"""
+
+from hybridroute.service.app import ServiceSettings, VendorEndpoint, create_app
+from hybridroute.service.config import ServiceConfig, load_config
+from hybridroute.service.events import EventParser, parse_hybridroute_event
+from hybridroute.service.signatures import SCHEMES, SignatureScheme, sign_hybridroute
+from hybridroute.service.store import Event, OutboxStore, PendingAction
+from hybridroute.service.worker import Worker
+
+__all__ = [
+    "SCHEMES",
+    "Event",
+    "EventParser",
+    "OutboxStore",
+    "PendingAction",
+    "ServiceConfig",
+    "ServiceSettings",
+    "SignatureScheme",
+    "VendorEndpoint",
+    "Worker",
+    "create_app",
+    "load_config",
+    "parse_hybridroute_event",
+    "sign_hybridroute",
+]

@@ -1,0 +1,28 @@
+"""Turning a vendor's webhook payload into (event id, ticket id, kind)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from hybridroute.exceptions import ValidationError
+
+__all__ = ["EventParser", "parse_hybridroute_event"]
+
+EventParser = Callable[[Mapping[str, Any]], tuple[str, str, str]]
+"""``payload -> (event_id, ticket_id, kind)``; kind is ``"ticket"`` or ``"message"``."""
+
+
+def parse_hybridroute_event(payload: Mapping[str, Any]) -> tuple[str, str, str]:
+    """hybridroute's own format: ``{"event_id": ..., "ticket_id": ..., "kind": "ticket"}``."""
+    problems = []
+    for key in ("event_id", "ticket_id"):
+        value = payload.get(key)
+        if not isinstance(value, (str, int)) or str(value) == "":
+            problems.append(f"{key} must be a non-empty string or number")
+    kind = payload.get("kind", "ticket")
+    if kind not in ("ticket", "message"):
+        problems.append("kind must be 'ticket' (new ticket) or 'message' (new customer message)")
+    if problems:
+        raise ValidationError("invalid webhook payload: " + "; ".join(problems))
+    return str(payload["event_id"]), str(payload["ticket_id"]), str(kind)

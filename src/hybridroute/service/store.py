@@ -1,0 +1,427 @@
+"""The durable outbox and audit log, on SQLite (WAL) by default.
+
+Everything the service learns or intends is written here *before* it acts:
+
+* ``events``: every webhook delivery, deduplicated by event id, stored before the
+  webhook is acknowledged;
+* ``decisions``: the router's decision for an event, stored together with the
+  planned helpdesk actions in one transaction, before any helpdesk call;
+* ``actions``: each planned helpdesk write with its idempotency key and status;
+  a worker delivers pending ones, so a crash between two calls resumes with the
+  rest of the plan, and the adapter's idempotency check makes a replayed write a
+  no-op;
+* ``ownership``: who owns each ticket (the bot, or a human after a handoff or an
+  agent's reply), so the bot stays silent on tickets people have taken;
+* ``audit``: an append-only log of all of the above, queryable and exportable.
+
+The class is the only place that speaks SQL; a PostgreSQL store would implement
+the same methods.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hybridroute.adapters.actions import PlannedAction
+from hybridroute.models import Decision
+
+__all__ = ["Event", "OutboxStore", "PendingAction"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    event_id    TEXT PRIMARY KEY,
+    vendor      TEXT NOT NULL,
+    ticket_id   TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    payload     TEXT NOT NULL,
+    status      TEXT NOT NULL DEFAULT 'received',   -- received | decided | skipped | failed
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    last_error  TEXT,
+    received_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_status ON events(status, received_at);
+CREATE TABLE IF NOT EXISTS decisions (
+    event_id    TEXT PRIMARY KEY REFERENCES events(event_id),
+    ticket_id   TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    decision    TEXT NOT NULL,
+    decided_at  REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS decisions_ticket ON decisions(ticket_id);
+CREATE TABLE IF NOT EXISTS actions (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id        TEXT NOT NULL REFERENCES events(event_id),
+    ticket_id       TEXT NOT NULL,
+    seq             INTEGER NOT NULL,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    action          TEXT NOT NULL,
+    status          TEXT NOT NULL DEFAULT 'pending',  -- pending | done | failed
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    last_error      TEXT,
+    receipt         TEXT,
+    updated_at      REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS actions_status ON actions(status, id);
+CREATE TABLE IF NOT EXISTS ownership (
+    ticket_id   TEXT PRIMARY KEY,
+    owner       TEXT NOT NULL,        -- bot | human
+    reason      TEXT NOT NULL,
+    auto_replies INTEGER NOT NULL DEFAULT 0,
+    updated_at  REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    at          REAL NOT NULL,
+    ticket_id   TEXT,
+    event_id    TEXT,
+    kind        TEXT NOT NULL,
+    detail      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_ticket ON audit(ticket_id, id);
+"""
+
+
+@dataclass(frozen=True)
+class Event:
+    """A stored webhook event."""
+
+    event_id: str
+    vendor: str
+    ticket_id: str
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+@dataclass(frozen=True)
+class PendingAction:
+    """A planned helpdesk write not yet confirmed done."""
+
+    id: int
+    event_id: str
+    action: PlannedAction
+    attempts: int
+
+
+class OutboxStore:
+    """SQLite-backed outbox, decisions, ownership locks and audit log.
+
+    Parameters
+    ----------
+    path : path
+        The database file; created with its folder if missing. Use one file per
+        service; several processes may share it (WAL mode, busy timeout).
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._conn().executescript(_SCHEMA)  # executescript manages its own transaction
+
+    # -- connections ---------------------------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")  # an acknowledged event survives power loss
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        db = self._conn()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    @staticmethod
+    def _audit(
+        db: sqlite3.Connection,
+        entry: str,
+        ticket_id: str | None,
+        event_id: str | None,
+        **detail: Any,
+    ) -> None:
+        db.execute(
+            "INSERT INTO audit(at, ticket_id, event_id, kind, detail) VALUES (?,?,?,?,?)",
+            (time.time(), ticket_id, event_id, entry, json.dumps(detail, default=str)),
+        )
+
+    # -- events --------------------------------------------------------------------------
+
+    def add_event(
+        self, event_id: str, vendor: str, ticket_id: str, kind: str, payload: dict[str, Any]
+    ) -> bool:
+        """Store a webhook event; False if this event id was already stored (a redelivery)."""
+        with self._tx() as db:
+            cur = db.execute(
+                "INSERT OR IGNORE INTO events(event_id, vendor, ticket_id, kind, payload, "
+                "received_at) VALUES (?,?,?,?,?,?)",
+                (event_id, vendor, ticket_id, kind, json.dumps(payload), time.time()),
+            )
+            new = cur.rowcount == 1
+            self._audit(
+                db,
+                "event.received" if new else "event.duplicate",
+                ticket_id,
+                event_id,
+                vendor=vendor,
+                kind=kind,
+            )
+        return new
+
+    def pending_events(self, limit: int = 100) -> list[Event]:
+        """Events not yet decided, oldest first."""
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT event_id, vendor, ticket_id, kind, payload, attempts FROM events "
+                "WHERE status = 'received' ORDER BY received_at, event_id LIMIT ?",
+                (limit,),
+            )
+            .fetchall()
+        )
+        return [Event(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
+
+    def record_decision(
+        self,
+        event: Event,
+        decision: Decision,
+        plan: Sequence[PlannedAction],
+        *,
+        owner: str,
+        reason: str,
+    ) -> bool:
+        """Store a decision, its planned actions and the new ticket owner, atomically.
+
+        Returns False (and changes nothing) if the event was already decided.
+        """
+        now = time.time()
+        with self._tx() as db:
+            done = db.execute(
+                "SELECT status FROM events WHERE event_id = ?", (event.event_id,)
+            ).fetchone()
+            if done is None or done[0] != "received":
+                return False
+            db.execute(
+                "INSERT INTO decisions(event_id, ticket_id, action, decision, decided_at) "
+                "VALUES (?,?,?,?,?)",
+                (
+                    event.event_id,
+                    decision.ticket_id,
+                    decision.action.value,
+                    decision.model_dump_json(),
+                    now,
+                ),
+            )
+            for seq, action in enumerate(plan):
+                db.execute(
+                    "INSERT INTO actions(event_id, ticket_id, seq, idempotency_key, action, "
+                    "updated_at) VALUES (?,?,?,?,?,?)",
+                    (
+                        event.event_id,
+                        action.ticket_id,
+                        seq,
+                        action.idempotency_key,
+                        action.model_dump_json(),
+                        now,
+                    ),
+                )
+            db.execute("UPDATE events SET status = 'decided' WHERE event_id = ?", (event.event_id,))
+            auto = 1 if decision.automated else 0
+            db.execute(
+                "INSERT INTO ownership(ticket_id, owner, reason, auto_replies, updated_at) "
+                "VALUES (?,?,?,?,?) ON CONFLICT(ticket_id) DO UPDATE SET owner=excluded.owner, "
+                "reason=excluded.reason, auto_replies=ownership.auto_replies + excluded.auto_replies, "
+                "updated_at=excluded.updated_at",
+                (decision.ticket_id, owner, reason, auto, now),
+            )
+            self._audit(
+                db,
+                "decision",
+                decision.ticket_id,
+                event.event_id,
+                action=decision.action.value,
+                rule=decision.rule,
+                reasons=list(decision.reasons),
+                policy=decision.policy.model_dump(),
+                signals={k: v.model_dump(mode="json") for k, v in decision.signals.items()},
+                certificates=_certificates(decision),
+                planned=[a.kind for a in plan],
+            )
+        return True
+
+    def skip_event(self, event: Event, reason: str) -> None:
+        """Mark an event handled without a decision (e.g. a human owns the ticket)."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE events SET status = 'skipped', last_error = ? WHERE event_id = ?",
+                (reason, event.event_id),
+            )
+            self._audit(db, "event.skipped", event.ticket_id, event.event_id, reason=reason)
+
+    def fail_event(self, event: Event, error: str, *, give_up: bool) -> None:
+        """Record a failed attempt at deciding an event."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE events SET attempts = attempts + 1, last_error = ?, status = ? "
+                "WHERE event_id = ?",
+                (error, "failed" if give_up else "received", event.event_id),
+            )
+            self._audit(
+                db, "event.failed", event.ticket_id, event.event_id, error=error, gave_up=give_up
+            )
+
+    # -- actions -------------------------------------------------------------------------
+
+    def pending_actions(self, limit: int = 100) -> list[PendingAction]:
+        """Actions not yet done, in the order they were planned."""
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT id, event_id, action, attempts FROM actions WHERE status = 'pending' "
+                "ORDER BY id LIMIT ?",
+                (limit,),
+            )
+            .fetchall()
+        )
+        return [
+            PendingAction(r[0], r[1], PlannedAction.model_validate_json(r[2]), r[3]) for r in rows
+        ]
+
+    def action_done(self, pending: PendingAction, receipt: dict[str, Any]) -> None:
+        """Mark an action delivered, with the helpdesk's receipt."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE actions SET status = 'done', receipt = ?, updated_at = ? WHERE id = ?",
+                (json.dumps(receipt), time.time(), pending.id),
+            )
+            self._audit(
+                db,
+                "action.done",
+                pending.action.ticket_id,
+                pending.event_id,
+                kind=pending.action.kind,
+                key=pending.action.idempotency_key,
+                receipt=receipt,
+            )
+
+    def action_failed(self, pending: PendingAction, error: str, *, give_up: bool) -> None:
+        """Record a failed delivery attempt (given up: stays visible as 'failed')."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE actions SET attempts = attempts + 1, last_error = ?, status = ?, "
+                "updated_at = ? WHERE id = ?",
+                (error, "failed" if give_up else "pending", time.time(), pending.id),
+            )
+            self._audit(
+                db,
+                "action.failed",
+                pending.action.ticket_id,
+                pending.event_id,
+                kind=pending.action.kind,
+                error=error,
+                gave_up=give_up,
+            )
+
+    # -- ownership -----------------------------------------------------------------------
+
+    def owner_of(self, ticket_id: str) -> tuple[str, int] | None:
+        """``(owner, auto_replies_so_far)`` for a ticket, or None if never seen."""
+        row = (
+            self._conn()
+            .execute("SELECT owner, auto_replies FROM ownership WHERE ticket_id = ?", (ticket_id,))
+            .fetchone()
+        )
+        return None if row is None else (row[0], row[1])
+
+    def set_owner(self, ticket_id: str, owner: str, reason: str) -> None:
+        """Set who owns a ticket (``hand_back`` gives it back to the bot)."""
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO ownership(ticket_id, owner, reason, updated_at) VALUES (?,?,?,?) "
+                "ON CONFLICT(ticket_id) DO UPDATE SET owner=excluded.owner, "
+                "reason=excluded.reason, updated_at=excluded.updated_at",
+                (ticket_id, owner, reason, time.time()),
+            )
+            self._audit(db, "ownership", ticket_id, None, owner=owner, reason=reason)
+
+    # -- queries -------------------------------------------------------------------------
+
+    def audit_log(self, ticket_id: str | None = None) -> list[dict[str, Any]]:
+        """Audit entries, oldest first, for one ticket or all."""
+        sql = "SELECT id, at, ticket_id, event_id, kind, detail FROM audit"
+        args: tuple[Any, ...] = ()
+        if ticket_id is not None:
+            sql += " WHERE ticket_id = ?"
+            args = (ticket_id,)
+        rows = self._conn().execute(sql + " ORDER BY id", args).fetchall()
+        return [
+            {
+                "id": r[0],
+                "at": r[1],
+                "ticket_id": r[2],
+                "event_id": r[3],
+                "kind": r[4],
+                "detail": json.loads(r[5]),
+            }
+            for r in rows
+        ]
+
+    def decisions_for(self, ticket_id: str) -> list[Decision]:
+        """Every decision made on a ticket, oldest first."""
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT decision FROM decisions WHERE ticket_id = ? ORDER BY decided_at",
+                (ticket_id,),
+            )
+            .fetchall()
+        )
+        return [Decision.model_validate_json(r[0]) for r in rows]
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """How many events and actions are in each status."""
+        db = self._conn()
+        return {
+            "events": dict(
+                db.execute("SELECT status, COUNT(*) FROM events GROUP BY status").fetchall()
+            ),
+            "actions": dict(
+                db.execute("SELECT status, COUNT(*) FROM actions GROUP BY status").fetchall()
+            ),
+        }
+
+
+def _certificates(decision: Decision) -> list[str]:
+    """Certificate ids quoted in the decision's reasons (certified thresholds name theirs)."""
+    found = []
+    for reason in decision.reasons:
+        marker = "(certificate "
+        if marker in reason:
+            found.append(reason.split(marker, 1)[1].rstrip(")"))
+    return found
