@@ -50,8 +50,10 @@ def main() -> None:
 
     intent_only = hr.Router(
         [clf],
-        hr.Policy([hr.rule(hr.signal("intent").confidence >= 0.8, hr.auto_reply())],
-                  default=hr.handoff("general")),
+        hr.Policy(
+            [hr.rule(hr.signal("intent").confidence >= 0.8, hr.auto_reply())],
+            default=hr.handoff("general"),
+        ),
         hr.TemplateResponder({label: "answer" for label in clf.classes_}),
     )
     full = build_demo_router(clf)
@@ -59,11 +61,17 @@ def main() -> None:
 
     rows = {
         "sklearn predict_proba (baseline)": best_of(lambda: bare.predict_proba(texts), args.repeat),
-        "router, intent only, batch": best_of(lambda: intent_only.route_batch(tickets), args.repeat),
-        "router, demo (5 classifiers), batch": best_of(lambda: full.route_batch(tickets), args.repeat),
+        "router, intent only, batch": best_of(
+            lambda: intent_only.route_batch(tickets), args.repeat
+        ),
+        "router, demo (5 classifiers), batch": best_of(
+            lambda: full.route_batch(tickets), args.repeat
+        ),
         "router, demo, one ticket at a time": best_of(
             lambda: [full.route(t) for t in single], max(1, args.repeat // 2)
-        ) * len(tickets) / len(single),
+        )
+        * len(tickets)
+        / len(single),
     }
     base = rows["sklearn predict_proba (baseline)"]
     print(f"{len(tickets):,} BANKING77 test tickets, best of {args.repeat}")
@@ -73,7 +81,10 @@ def main() -> None:
     result = {
         "n_tickets": len(tickets),
         "repeat": args.repeat,
-        "machine": {"python": platform.python_version(), "cpu": platform.processor() or platform.machine()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpu": platform.processor() or platform.machine(),
+        },
         "seconds": rows,
         "ratio_to_baseline": {k: round(v / base, 3) for k, v in rows.items()},
         "note": "one-at-a-time timed on 300 tickets and scaled to the full set",

@@ -13,14 +13,23 @@ router = hr.Router(
     classifiers=[clf, hr.ComplexityScorer(), hr.HumanRequestDetector(), hr.RiskTopicDetector()],
     policy=hr.Policy(
         [
-            hr.rule(hr.signal("human_request"), hr.handoff("general", reason="customer asked for a human")),
-            hr.rule(hr.signal("risk_topic").isin({"fraud", "dispute"}), hr.handoff("risk", priority="high")),
-            hr.rule((hr.signal("intent").confidence >= 0.9) & (hr.signal("complexity") < 0.5), hr.auto_reply()),
+            hr.rule(
+                hr.signal("human_request"),
+                hr.handoff("general", reason="customer asked for a human"),
+            ),
+            hr.rule(
+                hr.signal("risk_topic").isin({"fraud", "dispute"}),
+                hr.handoff("risk", priority="high"),
+            ),
+            hr.rule(
+                (hr.signal("intent").confidence >= 0.9) & (hr.signal("complexity") < 0.5),
+                hr.auto_reply(),
+            ),
         ],
         default=hr.handoff("general"),
     ),
     responder=hr.TemplateResponder(
-        {"card_arrival": "Cards arrive within 3-5 working days; track yours in the app under Cards."}
+        {"card_arrival": "Cards arrive within 3-5 working days; track yours under Cards."}
     ),
 )
 

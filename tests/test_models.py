@@ -74,7 +74,9 @@ def test_ticket_json_round_trip_is_exact() -> None:
     t = hr.Ticket(
         id="T-9",
         subject="Refund",
-        messages=[hr.Message(text="Refund please 💸", sent_at=datetime(2026, 1, 2, tzinfo=timezone.utc))],
+        messages=[
+            hr.Message(text="Refund please 💸", sent_at=datetime(2026, 1, 2, tzinfo=timezone.utc))
+        ],
         channel="email",
         customer=hr.Customer(id="C1", tier="vip", language="pt-BR", previous_contacts=2),
         metadata={"order": "A-1", "total": 12.5, "gift": False},

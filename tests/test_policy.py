@@ -199,10 +199,13 @@ def test_policy_is_a_printable_comparable_serialisable_value() -> None:
 def test_policy_refuses_malformed_definitions() -> None:
     with pytest.raises(hr.PolicyDefinitionError, match="unique"):
         hr.Policy(
-            [hr.rule(hr.ALWAYS, hr.handoff(), name="x"), hr.rule(hr.ALWAYS, hr.handoff(), name="x")],
+            [
+                hr.rule(hr.ALWAYS, hr.handoff(), name="x"),
+                hr.rule(hr.ALWAYS, hr.handoff(), name="x"),
+            ],
             default=hr.handoff(),
         )
-    with pytest.raises(hr.PolicyDefinitionError, match="hr.rule"):
+    with pytest.raises(hr.PolicyDefinitionError, match=r"hr\.rule"):
         hr.Policy([hr.signal("a") > 1], default=hr.handoff())  # type: ignore[list-item]
     with pytest.raises(TypeError):
         hr.Policy([])  # type: ignore[call-arg]  # default is required: no silent default
@@ -211,6 +214,7 @@ def test_policy_refuses_malformed_definitions() -> None:
 
 
 def test_handoff_reason_leads_the_reasons() -> None:
-    policy = hr.Policy([hr.rule(hr.ALWAYS, hr.handoff(reason="VIP customers get a person"))],
-                       default=hr.handoff())
+    policy = hr.Policy(
+        [hr.rule(hr.ALWAYS, hr.handoff(reason="VIP customers get a person"))], default=hr.handoff()
+    )
     assert policy.decide(TICKET, {}).reasons == ("VIP customers get a person", "always")

@@ -207,7 +207,9 @@ def test_assist_carries_a_draft() -> None:
     )
     d = router.route(ticket("card"))
     assert d.action is hr.ActionKind.ASSIST
-    assert d.handoff is not None and d.handoff.suggested_reply == TEMPLATES.templates["card_arrival"]
+    assert (
+        d.handoff is not None and d.handoff.suggested_reply == TEMPLATES.templates["card_arrival"]
+    )
 
 
 def test_router_refuses_misconfiguration_early() -> None:
@@ -216,7 +218,10 @@ def test_router_refuses_misconfiguration_early() -> None:
     with pytest.raises(hr.UsageError, match="no responder"):
         hr.Router([Fixed("intent", _intent)], hr.Policy([], default=hr.auto_reply()))
     with pytest.raises(hr.UsageError, match="unique"):
-        hr.Router([Fixed("intent", _intent), Fixed("intent", _intent)], hr.Policy([], default=hr.handoff()))
+        hr.Router(
+            [Fixed("intent", _intent), Fixed("intent", _intent)],
+            hr.Policy([], default=hr.handoff()),
+        )
     with pytest.raises(hr.UsageError, match="not a classifier"):
         hr.Router([object()], hr.Policy([], default=hr.handoff()))  # type: ignore[list-item]
 

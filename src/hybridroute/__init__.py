@@ -59,6 +59,7 @@ from hybridroute.models import (
     Signal,
     Ticket,
 )
+from hybridroute.persistence import load, save
 from hybridroute.policy import (
     ALWAYS,
     Condition,
@@ -71,7 +72,6 @@ from hybridroute.policy import (
     rule,
     signal,
 )
-from hybridroute.persistence import load, save
 from hybridroute.responders import CallableResponder, Disclosure, Responder, TemplateResponder
 from hybridroute.router import Router
 

@@ -55,8 +55,8 @@ __all__ = [
     "PolicyDefinitionError",
     "ResponderError",
     "RoutingFailure",
-    "ValidationError",
     "UsageError",
+    "ValidationError",
 ]
 
 

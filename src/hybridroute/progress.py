@@ -9,6 +9,9 @@ from typing import TextIO
 
 __all__ = ["Progress"]
 
+#: Jobs with fewer items show no items-per-second rate (it means nothing for 2 steps).
+_SHOW_RATE_ABOVE = 20
+
 
 class Progress:
     """Shows ``label [#####.....] done/total  rate/s  eta`` on a stream.
@@ -65,7 +68,8 @@ class Progress:
         bar = "#" * int(frac * width) + "." * (width - int(frac * width))
         eta = (self.total - self.done) / rate if rate > 0 and not final else 0.0
         tail = f"{elapsed:.1f}s" if final else f"eta {eta:.0f}s"
-        line = f"{self.label} [{bar}] {self.done}/{self.total}  {rate:,.0f}/s  {tail}"
+        speed = f"  {rate:,.0f}/s" if self.total > _SHOW_RATE_ABOVE else ""
+        line = f"{self.label} [{bar}] {self.done}/{self.total}{speed}  {tail}"
         if self._tty:
             self.stream.write("\r" + line + ("\n" if final else ""))
         elif final or self.done < self.total:

@@ -20,7 +20,9 @@ levels = st.floats(0.01, 0.3)
 
 @settings(max_examples=300, deadline=None)
 @given(st.integers(1, 400), rates, levels, st.floats(0, 1))
-def test_p_value_is_valid_under_every_null(n: int, alpha: float, delta: float, excess: float) -> None:
+def test_p_value_is_valid_under_every_null(
+    n: int, alpha: float, delta: float, excess: float
+) -> None:
     """If the true error rate is at least alpha, P(p <= delta) <= delta, exactly."""
     true_rate = alpha + excess * (1 - alpha)
     ks = np.arange(n + 1)

@@ -65,7 +65,9 @@ def test_two_mislabelled_top_tickets_do_not_zero_the_result() -> None:
         predicted[np.argsort(-conf)[:2]] = "x"  # two wrong labels among the most confident
         outcomes = IntentOutcomes(conf, conf / 2, list(predicted), ["a"] * 2000)
         ours.append(calibrate_outcomes(outcomes, alpha=ALPHA, delta=DELTA).automation_rate)
-        grid = np.sort(conf)[::-1][113::10]  # strictest first, from the fewest tickets that could pass
+        grid = np.sort(conf)[::-1][
+            113::10
+        ]  # strictest first, from the fewest tickets that could pass
         naive = run_fixed_sequence(conf, outcomes.errors, grid, ALPHA, DELTA)
         from_top.append(naive.rejected)
     assert sum(r == 0 for r in from_top) == 20  # measured: the naive order certifies nothing
@@ -86,7 +88,10 @@ def test_all_wrong_certifies_nothing_and_automates_nothing() -> None:
     result = calibrate_outcomes(outcomes, alpha=ALPHA, delta=DELTA)
     assert not result.certified and result.threshold is None
     assert "Automate nothing" in result.certificate.statement()
-    ctx = hr.policy.Context(hr.Ticket(id="T", body="x"), {"intent": hr.IntentSignal(label="a", confidence=1.0, margin=1.0)})
+    ctx = hr.policy.Context(
+        hr.Ticket(id="T", body="x"),
+        {"intent": hr.IntentSignal(label="a", confidence=1.0, margin=1.0)},
+    )
     assert not result.condition().matches(ctx)
 
 
@@ -106,19 +111,31 @@ def test_out_of_scope_tickets_count_as_errors() -> None:
 def test_objectives_choose_among_certified_thresholds() -> None:
     outcomes = simulate(3000, np.random.default_rng(3))
     best = calibrate_outcomes(outcomes, alpha=ALPHA, delta=DELTA)
-    target = calibrate_outcomes(outcomes, alpha=ALPHA, delta=DELTA, objective=TargetAutomation(rate=0.2))
+    target = calibrate_outcomes(
+        outcomes, alpha=ALPHA, delta=DELTA, objective=TargetAutomation(rate=0.2)
+    )
     assert best.threshold in best.certified_thresholds
     assert target.threshold in best.certified_thresholds
     assert 0.2 <= target.automation_rate < best.automation_rate
-    too_much = calibrate_outcomes(outcomes, alpha=ALPHA, delta=DELTA, objective=TargetAutomation(rate=0.999))
-    assert too_much.threshold == best.threshold and "beyond what the guarantee allows" in too_much.notes[0]
+    too_much = calibrate_outcomes(
+        outcomes, alpha=ALPHA, delta=DELTA, objective=TargetAutomation(rate=0.999)
+    )
+    assert (
+        too_much.threshold == best.threshold
+        and "beyond what the guarantee allows" in too_much.notes[0]
+    )
     cap = calibrate_outcomes(
-        outcomes, alpha=ALPHA, delta=DELTA,
+        outcomes,
+        alpha=ALPHA,
+        delta=DELTA,
         objective=CapacityCap(tickets_per_hour=1000, human_capacity_per_hour=1),
     )
     assert "more tickets per hour" in cap.notes[-1]
     cheap_humans = calibrate_outcomes(
-        outcomes, alpha=ALPHA, delta=DELTA, objective=MinCost(human_cost=0.01, error_cost=100, automated_cost=0.02)
+        outcomes,
+        alpha=ALPHA,
+        delta=DELTA,
+        objective=MinCost(human_cost=0.01, error_cost=100, automated_cost=0.02),
     )
     assert cheap_humans.threshold is None
 
@@ -131,7 +148,7 @@ def test_per_intent_method_learns_offsets_and_keeps_one_test() -> None:
     p_wrong = np.where(intents == "hard", 0.15, 0.005)
     wrong = rng.uniform(size=n) < p_wrong
     predicted = intents.tolist()
-    labels = [("x" if w else p) for w, p in zip(wrong, predicted)]
+    labels = [("x" if w else p) for w, p in zip(wrong, predicted, strict=False)]
     outcomes = IntentOutcomes(conf, conf / 2, predicted, labels)
     glob = calibrate_outcomes(outcomes, alpha=ALPHA, delta=DELTA)
     per = calibrate_outcomes(outcomes, alpha=ALPHA, delta=DELTA, method="per_intent")
@@ -157,7 +174,9 @@ def test_result_round_trips_into_a_policy(tmp_path) -> None:  # type: ignore[no-
         name = "intent"
 
         def score(self, tickets):  # type: ignore[no-untyped-def]
-            return [hr.IntentSignal(label="a", confidence=float(x.body), margin=0.1) for x in tickets]
+            return [
+                hr.IntentSignal(label="a", confidence=float(x.body), margin=0.1) for x in tickets
+            ]
 
     router = hr.Router([Fixed()], policy, hr.TemplateResponder({"a": "answer"}))
     above, below = router.route_batch(
@@ -180,7 +199,10 @@ def test_drift_check_warns_only_on_drift() -> None:
     assert report.drifted and report.automation_rate_live < report.automation_rate_calibration
 
 
-@pytest.mark.parametrize(("kwargs", "match"), [({"alpha": 0}, "alpha"), ({"delta": 1.5}, "delta"), ({"tune_fraction": 1}, "tune_fraction")])
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"alpha": 0}, "alpha"), ({"delta": 1.5}, "delta"), ({"tune_fraction": 1}, "tune_fraction")],
+)
 def test_bad_arguments_say_what_is_wrong(kwargs: dict, match: str) -> None:
     with pytest.raises(hr.UsageError, match=match):
         calibrate_outcomes(simulate(100, np.random.default_rng(0)), **kwargs)

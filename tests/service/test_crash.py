@@ -58,7 +58,7 @@ factory = "hybridroute.demo.service:build_router"
 
 [adapter]
 factory = "hybridroute.testing.sqlite_helpdesk:SqliteHelpdesk"
-options = {{ path = "{tmp / 'helpdesk.db'}" }}
+options = {{ path = "{tmp / "helpdesk.db"}" }}
 
 [[endpoints]]
 name = "hr"
@@ -81,7 +81,14 @@ class Service:
         env = {**os.environ, "CRASH_TEST_SECRET": SECRET}
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "hybridroute.cli.main", "serve", "--config", str(self.config)],
+                [
+                    sys.executable,
+                    "-m",
+                    "hybridroute.cli.main",
+                    "serve",
+                    "--config",
+                    str(self.config),
+                ],
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -110,7 +117,10 @@ def deliver_all(port: int, events: list[dict[str, str]], acknowledged: Counter[s
     with httpx.Client(timeout=5.0) as client:
         for event in events:
             body = json.dumps(event).encode()
-            headers = {**sign_hybridroute(SECRET.encode(), body), "content-type": "application/json"}
+            headers = {
+                **sign_hybridroute(SECRET.encode(), body),
+                "content-type": "application/json",
+            }
             while True:
                 if time.monotonic() > deadline:
                     raise TimeoutError("service never acknowledged the webhooks")
@@ -144,7 +154,7 @@ def test_kill_9_under_load_loses_nothing_and_sends_nothing_twice(tmp_path: Path)
     test = load_banking77("test")
     desk = SqliteHelpdesk(tmp_path / "helpdesk.db")
     ids = [f"T-{i}" for i in range(N_TICKETS)]
-    desk.add_tickets(zip(ids, test.texts[:N_TICKETS]))
+    desk.add_tickets(zip(ids, test.texts[:N_TICKETS], strict=False))
     rng = random.Random(20261123)
     events = [{"event_id": f"evt-{i}", "ticket_id": tid} for i, tid in enumerate(ids)]
     redelivered = [events[rng.randrange(N_TICKETS)] for _ in range(REDELIVERIES)]
@@ -183,7 +193,9 @@ def test_kill_9_under_load_loses_nothing_and_sends_nothing_twice(tmp_path: Path)
         expected = ["reply"] if decision.automated else ["note", "notice"]
         written["as planned" if kinds == expected else f"unexpected {kinds}"] += 1
     avoided = sum(
-        1 for e in store.audit_log() if e["kind"] == "action.done" and e["detail"]["receipt"]["duplicate"]
+        1
+        for e in store.audit_log()
+        if e["kind"] == "action.done" and e["detail"]["receipt"]["duplicate"]
     )
     print(
         f"\ncrash test: {service.kills} kill -9 restarts, {len(stream)} deliveries "

@@ -30,26 +30,34 @@ def router() -> hr.Router:
 
 
 @pytest.fixture()
-def setup(tmp_path: Path, router: hr.Router) -> Iterator[tuple[TestClient, OutboxStore, SqliteHelpdesk, Worker]]:
+def setup(
+    tmp_path: Path, router: hr.Router
+) -> Iterator[tuple[TestClient, OutboxStore, SqliteHelpdesk, Worker]]:
     store = OutboxStore(tmp_path / "service.db")
     desk = SqliteHelpdesk(tmp_path / "desk.db")
-    desk.add_tickets([
-        ("T-1", "When will my card arrive?"),
-        ("T-2", "Someone stole my card and is using it"),
-        ("T-3", "Can I speak to a human please"),
-    ])
+    desk.add_tickets(
+        [
+            ("T-1", "When will my card arrive?"),
+            ("T-2", "Someone stole my card and is using it"),
+            ("T-3", "Can I speak to a human please"),
+        ]
+    )
     worker = Worker(store, router, desk)
     settings = ServiceSettings(
         endpoints={"hr": VendorEndpoint("hr", SECRET)}, max_body_bytes=2000, admin_token="adm"
     )
-    app = create_app(store, worker, settings.__class__(**{**settings.__dict__, "run_worker": False}))
+    app = create_app(
+        store, worker, settings.__class__(**{**settings.__dict__, "run_worker": False})
+    )
     with TestClient(app) as client:
         yield client, store, desk, worker
 
 
 def post(client: TestClient, payload: object, secret: bytes = SECRET, **headers: str):  # type: ignore[no-untyped-def]
     body = json.dumps(payload).encode()
-    return client.post("/webhooks/hr", content=body, headers={**sign_hybridroute(secret, body), **headers})
+    return client.post(
+        "/webhooks/hr", content=body, headers={**sign_hybridroute(secret, body), **headers}
+    )
 
 
 def test_bad_deliveries_get_clear_errors(setup) -> None:  # type: ignore[no-untyped-def]
@@ -76,7 +84,10 @@ def test_each_ticket_gets_exactly_one_outcome(setup) -> None:  # type: ignore[no
     assert post(client, {"event_id": "e1", "ticket_id": "T-1"}).json()["status"] == "duplicate"
     worker.run_until_idle()
     worker.run_until_idle()  # a second pass must not act again
-    assert store.counts() == {"events": {"decided": 3}, "actions": {"done": store.counts()["actions"]["done"]}}
+    assert store.counts() == {
+        "events": {"decided": 3},
+        "actions": {"done": store.counts()["actions"]["done"]},
+    }
     auto = desk.comments("T-1")
     assert len(auto) == 1 and auto[0][0] and "automated assistant" in auto[0][1]
     risky = desk.comments("T-2")
@@ -99,7 +110,10 @@ def test_bot_stays_silent_once_a_human_owns_the_ticket(setup) -> None:  # type: 
     assert len(desk.comments("T-2")) == before + 1  # only the customer's message
     assert store.audit_log("T-2")[-1]["kind"] == "event.skipped"
     # handed back through the API, the bot may answer again
-    assert client.post("/tickets/T-2/hand-back", headers={"Authorization": "Bearer adm"}).status_code == 200
+    assert (
+        client.post("/tickets/T-2/hand-back", headers={"Authorization": "Bearer adm"}).status_code
+        == 200
+    )
     assert store.owner_of("T-2")[0] == "bot"  # type: ignore[index]
 
 

@@ -60,8 +60,8 @@ class IntentOutcomes:
 
     def __init__(
         self,
-        confidence: Sequence[float],
-        margin: Sequence[float],
+        confidence: Sequence[float] | NDArray[np.float64],
+        margin: Sequence[float] | NDArray[np.float64],
         predicted: Sequence[str | None],
         labels: Sequence[str],
         *,
@@ -79,7 +79,10 @@ class IntentOutcomes:
         self.labels = [str(y) for y in labels]
         self.out_of_scope = out_of_scope
         self.errors = np.array(
-            [p is None or y == out_of_scope or p != y for p, y in zip(self.predicted, self.labels)],
+            [
+                p is None or y == out_of_scope or p != y
+                for p, y in zip(self.predicted, self.labels, strict=False)
+            ],
             dtype=bool,
         )
 
@@ -106,7 +109,7 @@ class IntentOutcomes:
     def sha256(self) -> str:
         """A fingerprint of the outcomes (labels, predictions, confidences)."""
         digest = hashlib.sha256()
-        for p, y, c in zip(self.predicted, self.labels, self.confidence):
+        for p, y, c in zip(self.predicted, self.labels, self.confidence, strict=False):
             digest.update(f"{p}\x1f{y}\x1f{c:.6f}\x1e".encode())
         return digest.hexdigest()
 
@@ -129,10 +132,11 @@ def intent_outcomes(
             f"classifier {classifier.name!r} does not produce intent signals; calibrate "
             "the intent classifier"
         )
+    intents = [s for s in signals if isinstance(s, IntentSignal)]
     return IntentOutcomes(
-        [s.confidence for s in signals],  # type: ignore[union-attr]
-        [s.margin for s in signals],  # type: ignore[union-attr]
-        [s.label for s in signals],  # type: ignore[union-attr]
+        [s.confidence for s in intents],
+        [s.margin for s in intents],
+        [s.label for s in intents],
         labels,
         out_of_scope=out_of_scope,
     )
@@ -205,7 +209,9 @@ def _choose(
     return best, []
 
 
-def _curve(scores: NDArray[np.float64], errors: NDArray[np.bool_], delta: float) -> tuple[RiskCoveragePoint, ...]:
+def _curve(
+    scores: NDArray[np.float64], errors: NDArray[np.bool_], delta: float
+) -> tuple[RiskCoveragePoint, ...]:
     finite = scores[np.isfinite(scores)]
     if finite.size == 0:
         return ()
@@ -218,7 +224,7 @@ def _curve(scores: NDArray[np.float64], errors: NDArray[np.bool_], delta: float)
             error_rate=float(ki / ni) if ni else 0.0,
             error_bound=certified_error_bound(int(ki), int(ni), delta),
         )
-        for t, ni, ki in zip(thresholds, n, k)
+        for t, ni, ki in zip(thresholds, n, k, strict=False)
     )
 
 
@@ -240,7 +246,7 @@ def calibrate_outcomes(
     objective = objective or MaxAutomation()
     rng = np.random.default_rng(random_state)
     order = rng.permutation(len(outcomes))
-    n_tune = int(round(tune_fraction * len(outcomes)))
+    n_tune = round(tune_fraction * len(outcomes))
     tune, test = outcomes.subset(order[:n_tune]), outcomes.subset(order[n_tune:])
     notes: list[str] = []
 
@@ -330,7 +336,9 @@ def calibrate_outcomes(
 
 def _check_arguments(alpha: float, delta: float, tune_fraction: float, n: int) -> None:
     if not 0 < alpha < 1:
-        raise UsageError(f"alpha is the error rate to certify, strictly between 0 and 1; got {alpha}")
+        raise UsageError(
+            f"alpha is the error rate to certify, strictly between 0 and 1; got {alpha}"
+        )
     if not 0 < delta < 1:
         raise UsageError(f"delta is the failure probability, strictly between 0 and 1; got {delta}")
     if not 0 < tune_fraction < 1:
@@ -351,6 +359,7 @@ def calibrate(
     tune_fraction: float = 0.2,
     random_state: int = 0,
     out_of_scope: str = OUT_OF_SCOPE,
+    eligible: Sequence[bool] | None = None,
 ) -> CalibrationResult:
     """Certify an auto-reply threshold: at most ``alpha`` wrong, with probability ``1 - delta``.
 
@@ -384,6 +393,11 @@ def calibrate(
         Seed of the tuning/test split.
     out_of_scope : str
         Label of out-of-scope tickets.
+    eligible : sequence of bool, optional
+        Which tickets the rest of the policy would let the bot answer if the
+        threshold were met (not risky, intent has a template...). Calibrate on
+        exactly the population the threshold will gate: the guarantee then holds
+        for the tickets actually automated. Default: all tickets.
 
     Returns
     -------
@@ -398,9 +412,15 @@ def calibrate(
     """
     tickets = as_tickets(X, prefix="calibration")
     labels = [str(label) for label in y]
+    if eligible is not None:
+        keep = list(eligible)
+        if len(keep) != len(tickets):
+            raise UsageError(f"eligible has {len(keep)} entries for {len(tickets)} tickets")
+        tickets = [t for t, k in zip(tickets, keep, strict=False) if k]
+        labels = [y for y, k in zip(labels, keep, strict=False) if k]
     outcomes = intent_outcomes(classifier, tickets, labels, out_of_scope=out_of_scope)
     digest = hashlib.sha256()
-    for t, label in zip(tickets, labels):
+    for t, label in zip(tickets, labels, strict=False):
         digest.update(f"{t.text}\x1f{label}\x1e".encode())
     return calibrate_outcomes(
         outcomes,

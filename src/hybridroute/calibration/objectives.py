@@ -7,7 +7,7 @@ in that choice.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -82,6 +82,6 @@ class CapacityCap(FrozenModel):
 
 
 Objective = Annotated[
-    Union[MaxAutomation, TargetAutomation, MinCost, CapacityCap], Field(discriminator="kind")
+    MaxAutomation | TargetAutomation | MinCost | CapacityCap, Field(discriminator="kind")
 ]
 """Any objective, told apart by ``kind``."""

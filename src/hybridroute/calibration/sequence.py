@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-
 from scipy.stats import beta, binom
 
 from hybridroute.calibration.bounds import binomial_p_value
@@ -76,7 +75,7 @@ def run_fixed_sequence(
 ) -> SequenceResult:
     """Test ``R(t) <= alpha`` at each threshold in order; stop at the first failure."""
     n, k = counts_at(scores, errors, thresholds)
-    p = [binomial_p_value(int(ki), int(ni), alpha) for ni, ki in zip(n, k)]
+    p = [binomial_p_value(int(ki), int(ni), alpha) for ni, ki in zip(n, k, strict=False)]
     rejected = 0
     for value in p:
         if value > level:
@@ -138,7 +137,8 @@ def _error_slack(
     k_crit = binom.ppf(level, expected_n, alpha).astype(int)
     # binom.ppf gives the smallest k with cdf >= level; step back where cdf exceeds it
     k_crit = np.where(binom.cdf(k_crit, expected_n, alpha) > level, k_crit - 1, k_crit)
-    return k_crit - expected_n * np.minimum(risk * caution, 1.0)
+    slack: NDArray[np.float64] = k_crit - expected_n * np.minimum(risk * caution, 1.0)
+    return slack
 
 
 def plan_sequences(
@@ -173,7 +173,7 @@ def plan_sequences(
         return []
     coverage = np.linspace(1.0 / grid_size, 1.0, grid_size)
     grid = np.unique(np.quantile(finite, 1.0 - coverage, method="higher"))[::-1]
-    n, k = counts_at(tune_scores, tune_errors, grid)
+    n, _k = counts_at(tune_scores, tune_errors, grid)
     main_level = (1 - backup_share) * delta
     risk = _smoothed_risk(tune_scores, tune_errors, grid)
     slack = _error_slack(risk, n, tune_scores.size, test_size, alpha, main_level)

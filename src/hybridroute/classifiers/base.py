@@ -18,7 +18,7 @@ Optionally it may have
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol, Union, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from hybridroute.models import Signal, Ticket
 
@@ -31,7 +31,7 @@ __all__ = [
     "as_tickets",
 ]
 
-TextsOrTickets = Union[Iterable[str], Iterable[Ticket]]
+TextsOrTickets = Iterable[str] | Iterable[Ticket]
 """Training input: raw texts or tickets (their ``text`` is used)."""
 
 

@@ -6,6 +6,7 @@ import argparse
 import textwrap
 from typing import Any
 
+from hybridroute.demo.banking import ALPHA, DELTA
 from hybridroute.demo.run import DemoReport, run_demo
 
 __all__ = ["format_report", "register"]
@@ -27,11 +28,25 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("--limit", type=int, default=None, help="route only the first N tickets")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument(
+        "--alpha",
+        type=float,
+        default=ALPHA,
+        help="largest error rate among automated tickets to certify (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--delta",
+        type=float,
+        default=DELTA,
+        help="largest probability that the guarantee fails (default: %(default)s)",
+    )
     parser.set_defaults(run=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    report = run_demo(args.out, limit=args.limit, progress=not args.quiet)
+    report = run_demo(
+        args.out, limit=args.limit, progress=not args.quiet, alpha=args.alpha, delta=args.delta
+    )
     print(format_report(report))
     return 0
 
@@ -46,12 +61,28 @@ def format_report(report: DemoReport) -> str:
     lines = [
         "",
         f"hybridroute demo: BANKING77 test stream, {n:,} tickets",
-        f"  trained in {report.train_seconds:.1f}s, routed in {report.route_seconds:.1f}s "
-        f"({n / max(report.route_seconds, 1e-9):,.0f} tickets/s)",
+        f"  trained and certified in {report.train_seconds:.1f}s, routed in "
+        f"{report.route_seconds:.1f}s ({n / max(report.route_seconds, 1e-9):,.0f} tickets/s)",
         "",
+    ]
+    if report.certificate is not None:
+        cert = report.certificate.certificate
+        wrapped = textwrap.fill(
+            cert.statement(), 86, initial_indent="    ", subsequent_indent="    "
+        )
+        lines += [f"  certificate {cert.id}:", wrapped, ""]
+    lines += [
+        "  certificate "
+        + cert.id
+        + ": "
+        + textwrap.fill(cert.statement(), 88, subsequent_indent="    ")[0:].replace("\n", "\n"),
+        "",
+    ]
+    lines += [
         f"  automated           {report.n_automated:>6,}  ({_pct(report.automation_rate)})",
         f"  error among them    {report.n_wrong_automated:>6,}  "
-        f"({_pct(report.error_rate_automated)} wrong intent)",
+        f"({_pct(report.error_rate_automated)} wrong intent; certified at most "
+        f"{_pct(report.certificate.certificate.alpha) if report.certificate else '?'})",
         f"  handed to a human   {n - report.n_automated:>6,}  ({_pct(1 - report.automation_rate)})",
         f"  intent accuracy (all tickets): {_pct(report.accuracy)}",
         "",

@@ -66,7 +66,12 @@ class Dataset:
 
 def _read(name: str, filename: str) -> bytes:
     try:
-        resource = resources.files("hybridroute.datasets").joinpath("data", name, filename)
+        resource = (
+            resources.files("hybridroute.datasets")
+            .joinpath("data")
+            .joinpath(name)
+            .joinpath(filename)
+        )
         return gzip.decompress(resource.read_bytes())
     except (FileNotFoundError, OSError) as exc:
         raise DatasetError(

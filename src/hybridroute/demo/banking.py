@@ -9,11 +9,13 @@ complicated customers reach a person.
 from __future__ import annotations
 
 from hybridroute.models import Priority
-from hybridroute.policy import Policy, auto_reply, handoff, rule, signal
+from hybridroute.policy import Condition, Policy, auto_reply, handoff, rule, signal
 from hybridroute.responders import TemplateResponder
 
 __all__ = [
+    "ALPHA",
     "AUTO_REPLY_MIN_CONFIDENCE",
+    "DELTA",
     "MONEY_PROBLEM_INTENTS",
     "RISKY_INTENTS",
     "TEMPLATES",
@@ -21,9 +23,13 @@ __all__ = [
     "banking_responder",
 ]
 
-#: Confidence the demo requires before answering automatically. Configuration
-#: for the demo; ``hybridroute evaluate`` derives a certified threshold from data.
+#: Confidence required to answer automatically when no certified threshold is given.
+#: ``hybridroute demo`` does not use it: it certifies a threshold from data (below).
 AUTO_REPLY_MIN_CONFIDENCE = 0.8
+
+#: The demo's promise: at most ALPHA of automated answers wrong, with probability 1 - DELTA.
+ALPHA = 0.02
+DELTA = 0.1
 
 #: Frustration (sentiment signal) above which a person answers.
 FRUSTRATION_LIMIT = 0.7
@@ -160,15 +166,19 @@ def banking_responder() -> TemplateResponder:
     return TemplateResponder(TEMPLATES, name="banking-templates")
 
 
-def banking_policy(min_confidence: float = AUTO_REPLY_MIN_CONFIDENCE) -> Policy:
+def banking_policy(confident: Condition | None = None) -> Policy:
     """The demo's policy. Rules are tried top to bottom; the first that matches decides.
 
     Parameters
     ----------
-    min_confidence : float
-        Intent confidence needed to answer automatically.
+    confident : Condition, optional
+        When the intent is certain enough to answer: a certified threshold
+        (``CalibrationResult.condition()``), or by default intent confidence of at
+        least :data:`AUTO_REPLY_MIN_CONFIDENCE`.
     """
     intent = signal("intent")
+    if confident is None:
+        confident = intent.confidence >= AUTO_REPLY_MIN_CONFIDENCE
     return Policy(
         [
             rule(
@@ -197,7 +207,7 @@ def banking_policy(min_confidence: float = AUTO_REPLY_MIN_CONFIDENCE) -> Policy:
                 name="complex",
             ),
             rule(
-                (intent.confidence >= min_confidence) & intent.label.isin(TEMPLATES),
+                confident & intent.label.isin(TEMPLATES),
                 auto_reply(),
                 name="confident-routine",
             ),

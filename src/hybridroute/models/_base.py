@@ -20,13 +20,14 @@ def _records(exc: pydantic.ValidationError) -> list[dict[str, Any]]:
         if isinstance(inner, ValidationError):
             # A nested FrozenModel's __init__ already described its problems.
             for rec in inner.errors:
-                records.append({**rec, "loc": (*err["loc"], *rec["loc"])})  # type: ignore[misc]
+                records.append({**rec, "loc": (*err["loc"], *rec["loc"])})
             continue
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = "unknown field; remove it or check its spelling"
-        records.append({"loc": tuple(err["loc"]), "msg": msg, "type": err["type"],
-                        "input": err.get("input")})
+        records.append(
+            {"loc": tuple(err["loc"]), "msg": msg, "type": err["type"], "input": err.get("input")}
+        )
     return records
 
 

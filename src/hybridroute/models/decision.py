@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
@@ -26,9 +26,7 @@ __all__ = [
     "Reply",
 ]
 
-QueueName = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")
-]
+QueueName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
 """A queue (helpdesk group) name: lower-case letters, digits, ``_.-``; 1-64 chars."""
 
 Tag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
@@ -95,7 +93,7 @@ class Assist(FrozenModel):
     reason: str | None = None
 
 
-Action = Annotated[Union[AutoReply, Handoff, Assist], Field(discriminator="kind")]
+Action = Annotated[AutoReply | Handoff | Assist, Field(discriminator="kind")]
 """Any policy action, told apart by ``kind``."""
 
 

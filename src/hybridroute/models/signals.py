@@ -14,7 +14,7 @@ decision read back from JSON restores the right type.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
@@ -133,5 +133,5 @@ class DetectionSignal(FrozenModel):
         return self.confidence if self.detected else 0.0
 
 
-Signal = Annotated[Union[IntentSignal, ScoreSignal, DetectionSignal], Field(discriminator="kind")]
+Signal = Annotated[IntentSignal | ScoreSignal | DetectionSignal, Field(discriminator="kind")]
 """Any signal: the union of the three kinds, told apart by ``kind``."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Union
+from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
@@ -24,7 +24,7 @@ __all__ = [
 MAX_TEXT_LENGTH = 50_000
 
 #: Metadata values are JSON scalars, so a ticket always survives a JSON round trip.
-MetadataValue = Union[str, int, float, bool, None]
+MetadataValue = str | int | float | bool | None
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT_LENGTH)]
 Identifier = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -101,7 +101,9 @@ class Customer(FrozenModel):
 
     id: Identifier | None = None
     tier: Annotated[str, StringConstraints(min_length=1, max_length=50)] | None = None
-    language: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None = None
+    language: (
+        Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None
+    ) = None
     previous_contacts: Annotated[int, Field(ge=0)] = 0
 
 

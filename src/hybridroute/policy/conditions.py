@@ -37,7 +37,7 @@ import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, NoReturn, Union
+from typing import Any, NoReturn
 
 from hybridroute.exceptions import PolicyDefinitionError
 from hybridroute.models import DetectionSignal, IntentSignal, Signal, Ticket
@@ -54,7 +54,7 @@ __all__ = [
     "signal",
 ]
 
-Scalar = Union[str, int, float, bool, None]
+Scalar = str | int | float | bool | None
 
 _MISSING: Any = object()
 
@@ -107,16 +107,16 @@ class Operand:
             )
         return Compare(self, op, value)
 
-    def __ge__(self, value: Any) -> Condition:  # type: ignore[override]
+    def __ge__(self, value: Any) -> Condition:
         return self._compare(">=", value)
 
-    def __gt__(self, value: Any) -> Condition:  # type: ignore[override]
+    def __gt__(self, value: Any) -> Condition:
         return self._compare(">", value)
 
-    def __le__(self, value: Any) -> Condition:  # type: ignore[override]
+    def __le__(self, value: Any) -> Condition:
         return self._compare("<=", value)
 
-    def __lt__(self, value: Any) -> Condition:  # type: ignore[override]
+    def __lt__(self, value: Any) -> Condition:
         return self._compare("<", value)
 
     def __eq__(self, value: Any) -> Condition:  # type: ignore[override]
@@ -329,10 +329,10 @@ class Condition:
         return All((_as_condition(other), self))
 
     def __or__(self, other: Condition | SignalRef) -> Condition:
-        return Any_((self, _as_condition(other)))
+        return AnyOf((self, _as_condition(other)))
 
     def __ror__(self, other: Condition | SignalRef) -> Condition:
-        return Any_((_as_condition(other), self))
+        return AnyOf((_as_condition(other), self))
 
     def __invert__(self) -> Condition:
         return Not(self)
@@ -522,6 +522,7 @@ class All(Condition):
     """Every part holds (``a & b``)."""
 
     __slots__ = ("parts",)
+    parts: tuple[Condition, ...]
 
     def __init__(self, parts: tuple[Condition, ...]) -> None:
         flat: list[Condition] = []
@@ -551,15 +552,16 @@ class All(Condition):
         return " & ".join(f"({part!r})" for part in self.parts)
 
 
-class Any_(Condition):
+class AnyOf(Condition):
     """At least one part holds (``a | b``)."""
 
     __slots__ = ("parts",)
+    parts: tuple[Condition, ...]
 
     def __init__(self, parts: tuple[Condition, ...]) -> None:
         flat: list[Condition] = []
         for part in parts:
-            flat.extend(part.parts if isinstance(part, Any_) else (part,))
+            flat.extend(part.parts if isinstance(part, AnyOf) else (part,))
         self.parts = tuple(flat)
 
     def matches(self, ctx: Context) -> bool:
@@ -658,7 +660,7 @@ def condition_from_dict(data: Mapping[str, Any]) -> Condition:
     if "all" in data:
         return All(tuple(condition_from_dict(d) for d in data["all"]))
     if "any" in data:
-        return Any_(tuple(condition_from_dict(d) for d in data["any"]))
+        return AnyOf(tuple(condition_from_dict(d) for d in data["any"]))
     if "not" in data:
         return Not(condition_from_dict(data["not"]))
     if "detected" in data:
@@ -666,7 +668,7 @@ def condition_from_dict(data: Mapping[str, Any]) -> Condition:
     if data.get("always") is True:
         return ALWAYS
     if "certified" in data:
-        from hybridroute.policy.scores import CertifiedThreshold  # noqa: PLC0415 (cycle)
+        from hybridroute.policy.scores import CertifiedThreshold
 
         return CertifiedThreshold.from_dict(data)
     if data.get("op") == "in":

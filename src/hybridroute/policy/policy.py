@@ -219,7 +219,10 @@ class Policy:
         except (KeyError, TypeError, ValueError) as exc:
             raise PolicyDefinitionError(f"not a policy description: {exc}") from exc
         return cls(
-            rules, default=default, name=data.get("name", "policy"), version=data.get("version", "1")
+            rules,
+            default=default,
+            name=data.get("name", "policy"),
+            version=data.get("version", "1"),
         )
 
     def __eq__(self, other: object) -> bool:
@@ -245,4 +248,3 @@ class Policy:
 def _with_reason(reasons: tuple[str, ...], action: Action) -> tuple[str, ...]:
     extra = getattr(action, "reason", None)
     return (extra, *reasons) if extra else reasons
-

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -92,7 +92,7 @@ class CorrectnessScore(FrozenModel):
 
 
 ScoreFunction = Annotated[
-    Union[ConfidenceScore, MarginScore, CorrectnessScore], Field(discriminator="kind")
+    ConfidenceScore | MarginScore | CorrectnessScore, Field(discriminator="kind")
 ]
 """Any score function, told apart by ``kind``."""
 

@@ -176,7 +176,7 @@ class Router:
         shared_ms = (time.perf_counter() - start) * 1000 / len(batch)
         decisions = []
         for ticket, signals, failures, reason in zip(
-            batch, scores.signals, scores.failures, forced
+            batch, scores.signals, scores.failures, forced, strict=False
         ):
             t0 = time.perf_counter()
             if reason is not None and not failures:
@@ -218,9 +218,7 @@ class Router:
         reason = "customer asked for a human (safeguard overrides the policy)"
         return Outcome(f"safeguard:{name}", self.fallback, (reason, *outcome.reasons))
 
-    def _auto_reply(
-        self, ticket: Ticket, signals: dict[str, Signal], outcome: Outcome
-    ) -> Decision:
+    def _auto_reply(self, ticket: Ticket, signals: dict[str, Signal], outcome: Outcome) -> Decision:
         assert self.responder is not None
         try:
             body = self.responder.respond(ticket, signals)

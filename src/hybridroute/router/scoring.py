@@ -68,7 +68,7 @@ def score_batch(classifiers: Sequence[Classifier], tickets: Sequence[Ticket]) ->
             results: list[Signal | BaseException] = list(_call(clf, batch, upstream))
         except Exception as exc:
             results = [exc] if len(live) == 1 else _one_by_one(clf, batch, upstream)
-        for i, res in zip(live, results):
+        for i, res in zip(live, results, strict=False):
             if isinstance(res, BaseException):
                 scores.failures[i].append(_failure(clf, res))
             else:
@@ -80,7 +80,7 @@ def _one_by_one(
     clf: Classifier, batch: Sequence[Ticket], upstream: Sequence[Mapping[str, Signal]]
 ) -> list[Signal | BaseException]:
     results: list[Signal | BaseException] = []
-    for ticket, up in zip(batch, upstream):
+    for ticket, up in zip(batch, upstream, strict=False):
         try:
             results.append(_call(clf, [ticket], [up])[0])
         except Exception as exc:

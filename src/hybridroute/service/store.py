@@ -256,7 +256,8 @@ class OutboxStore:
             db.execute(
                 "INSERT INTO ownership(ticket_id, owner, reason, auto_replies, updated_at) "
                 "VALUES (?,?,?,?,?) ON CONFLICT(ticket_id) DO UPDATE SET owner=excluded.owner, "
-                "reason=excluded.reason, auto_replies=ownership.auto_replies + excluded.auto_replies, "
+                "reason=excluded.reason, "
+                "auto_replies=ownership.auto_replies + excluded.auto_replies, "
                 "updated_at=excluded.updated_at",
                 (decision.ticket_id, owner, reason, auto, now),
             )

@@ -70,16 +70,22 @@ class SqliteHelpdesk:
 
     def comments(self, ticket_id: str) -> list[tuple[bool, str]]:
         """``(public, text)`` of every comment on a ticket, oldest first."""
-        rows = self._db().execute(
-            "SELECT public, text FROM comments WHERE ticket_id = ? ORDER BY id", (ticket_id,)
-        ).fetchall()
+        rows = (
+            self._db()
+            .execute(
+                "SELECT public, text FROM comments WHERE ticket_id = ? ORDER BY id", (ticket_id,)
+            )
+            .fetchall()
+        )
         return [(bool(p), t) for p, t in rows]
 
     def field(self, ticket_id: str, name: str) -> str | None:
         """The ticket's ``queue``, ``priority`` or ``tags``."""
         if name not in ("queue", "priority", "tags"):
             raise ValueError(f"no field {name!r}; use queue, priority or tags")
-        row = self._db().execute(f"SELECT {name} FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
+        row = (
+            self._db().execute(f"SELECT {name} FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
+        )
         return None if row is None else row[0]
 
     # -- the adapter contract ----------------------------------------------------------------
