@@ -41,9 +41,7 @@ class CostModel(FrozenModel):
     def cost(self, *, n_human: int, n_correct: int, n_wrong: int) -> float:
         """Total cost of that many handed-off, correctly and wrongly automated tickets."""
         return (
-            n_human * self.human_cost
-            + n_correct * self.automated_cost
-            + n_wrong * self.error_cost
+            n_human * self.human_cost + n_correct * self.automated_cost + n_wrong * self.error_cost
         )
 
     def summarise(self, *, n_human: int, n_correct: int, n_wrong: int) -> CostSummary:

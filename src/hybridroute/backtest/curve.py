@@ -24,7 +24,7 @@ __all__ = ["OraclePoint", "oracle_operating_point", "risk_coverage"]
 def _cumulative(
     scores: NDArray[np.float64], wrong: NDArray[np.bool_]
 ) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]:
-    """For each distinct finite score (high to low): the score, tickets and errors at or above it."""
+    """Each distinct finite score, high to low, with the tickets and errors at or above it."""
     if scores.shape != wrong.shape:
         raise UsageError(f"got {scores.size} scores but {wrong.size} error flags")
     finite = np.isfinite(scores)

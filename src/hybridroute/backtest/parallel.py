@@ -31,12 +31,13 @@ R = TypeVar("R")
 def _dask_client(client: Any, n_jobs: int) -> Iterator[Any]:
     """The client to run on: the one given, or a local cluster for this run only."""
     try:
-        import distributed
+        import distributed as _distributed
     except ImportError as exc:
         raise UsageError(f"backend='dask' needs dask.distributed; {_DASK_HINT}") from exc
     if client is not None:
         yield client
         return
+    distributed: Any = _distributed  # untyped package
     workers = n_jobs if n_jobs > 0 else None
     local = distributed.LocalCluster(
         n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
@@ -102,9 +103,11 @@ def map_batches(
 
     tasks = (delayed(fn)(shared, batch) for batch in batches)
     if backend == "dask":
-        with _dask_client(dask_client, n_jobs) as client:
-            with parallel_config(backend="dask", client=client, scatter=[shared]):
-                collect(Parallel(n_jobs=-1, return_as="generator")(tasks))
+        with (
+            _dask_client(dask_client, n_jobs) as client,
+            parallel_config(backend="dask", client=client, scatter=[shared]),
+        ):
+            collect(Parallel(n_jobs=-1, return_as="generator")(tasks))
         return results
     if backend == "sequential" or n_jobs == 1:
         collect(fn(shared, batch) for batch in batches)

@@ -36,7 +36,9 @@ def _names(*columns: Sequence[str | None]) -> tuple[str, ...]:
     return tuple(sorted({v for column in columns for v in column if v is not None}))
 
 
-def _recode(codes: NDArray[np.int32], old: tuple[str, ...], new: tuple[str, ...]) -> NDArray[np.int32]:
+def _recode(
+    codes: NDArray[np.int32], old: tuple[str, ...], new: tuple[str, ...]
+) -> NDArray[np.int32]:
     """Codes into ``old`` as codes into ``new`` (a superset), keeping -1 as -1."""
     index = {name: i for i, name in enumerate(new)}
     table = np.array([index[name] for name in old] + [_NONE], dtype=np.int32)
@@ -185,7 +187,8 @@ class ReplayRecords:
         """True for out-of-scope tickets."""
         if self.out_of_scope not in self.intents:
             return np.zeros(len(self), dtype=bool)
-        return self.label == self.intents.index(self.out_of_scope)
+        result: NDArray[np.bool_] = self.label == self.intents.index(self.out_of_scope)
+        return result
 
     @property
     def correct(self) -> NDArray[np.bool_]:

@@ -210,9 +210,7 @@ def summarise(
         per_intent=intent_table(records),
         cost=None
         if costs is None
-        else costs.summarise(
-            n_human=int(human.sum()), n_correct=n_auto - n_wrong, n_wrong=n_wrong
-        ),
+        else costs.summarise(n_human=int(human.sum()), n_correct=n_auto - n_wrong, n_wrong=n_wrong),
         curve=risk_coverage(scores, records.wrong_if_automated, delta=delta),
         score=score,
         seconds=seconds,

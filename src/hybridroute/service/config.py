@@ -125,10 +125,11 @@ def load_config(path: str | os.PathLike[str]) -> ServiceConfig:
         parser: EventParser = import_object(
             item.get("parser", "hybridroute.service.events:parse_hybridroute_event")
         )
+        scheme = item.get("scheme", "hybridroute")
         endpoints[item["name"]] = VendorEndpoint(
             name=item["name"],
             secret=secret,
-            scheme=item.get("scheme", "hybridroute"),
+            scheme=None if scheme == "none" else scheme,
             parser=parser,
         )
     token_env = service.get("admin_token_env")
