@@ -18,6 +18,7 @@ from hybridroute.models import MAX_TEXT_LENGTH, Channel, Message, Role, Ticket
 __all__ = [
     "EMOJI_TEXTS",
     "MIXED_SCRIPT_TEXTS",
+    "ORDINARY_TEXTS",
     "OTHER_LANGUAGE_TEXTS",
     "PRESETS",
     "PROMPT_INJECTION_TEXTS",
