@@ -639,8 +639,10 @@ def check_pickle_round_trip(clf: Classifier) -> None:
     expected = _valid_signals(clf, tickets, "a batch of tickets")
     for how, loaded in _round_trips(clf):
         got = _valid_signals(loaded, tickets, f"a batch of tickets after a {how} round trip")
-        found = None if not classifier_tags(clf).deterministic else (
-            _difference(tickets, expected, got)
+        found = (
+            None
+            if not classifier_tags(clf).deterministic
+            else (_difference(tickets, expected, got))
         )
         if found:
             raise _violation(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal, Optional, Union
+from typing import Literal, Optional
 
 from hybridroute.adapters.base import ActionReceipt
 from hybridroute.exceptions import HelpdeskNotFound, HelpdeskUnavailable
@@ -21,7 +21,7 @@ from hybridroute.models import Message, Priority, Role, Ticket
 __all__ = ["MemoryHelpdesk", "RecordedWrite"]
 
 WriteKind = Literal["reply", "note", "assign", "tags"]
-ErrorSpec = Optional[Union[BaseException, type[BaseException]]]
+ErrorSpec = Optional[BaseException | type[BaseException]]
 _ADAPTER_METHODS = frozenset({"fetch_ticket", "post_reply", "post_note", "assign", "add_tags"})
 
 

@@ -236,13 +236,16 @@ def assert_routes(
             f"assert_routes takes a Router or a Policy; got {type(router_or_policy).__name__}"
         )
     actual, reasons = _actual_of(result)
-    rows = [(field, repr(want), repr(actual[field]), want == actual[field]) for field, want in expected.items()]
+    rows = [
+        (field, repr(want), repr(actual[field]), want == actual[field])
+        for field, want in expected.items()
+    ]
     if reason_contains is not None:
         found = any(reason_contains in r for r in reasons)
         rows.append(("reasons", f"contain {reason_contains!r}", "(see below)", found))
     if not all(ok for *_, ok in rows):
-        policy = router_or_policy.policy if isinstance(router_or_policy, Router) else router_or_policy
-        raise AssertionError(
-            _report(item, rows, reasons, used, policy.signals_used(), who)
+        policy = (
+            router_or_policy.policy if isinstance(router_or_policy, Router) else router_or_policy
         )
+        raise AssertionError(_report(item, rows, reasons, used, policy.signals_used(), who))
     return result

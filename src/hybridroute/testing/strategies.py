@@ -75,7 +75,9 @@ def texts(*, min_size: int = 1, max_size: int = 200) -> st.SearchStrategy[str]:
     return st.tuples(around, word, around).map(padded)
 
 
-def messages(*, roles: tuple[Role, ...] = tuple(Role), max_size: int = 200) -> st.SearchStrategy[Message]:
+def messages(
+    *, roles: tuple[Role, ...] = tuple(Role), max_size: int = 200
+) -> st.SearchStrategy[Message]:
     """Messages with any role (or those given), public or internal."""
     return st.builds(
         Message,
@@ -135,7 +137,9 @@ def tickets(*, max_messages: int = 5, max_size: int = 200) -> st.SearchStrategy[
     return build()
 
 
-def intent_signals(labels: tuple[str, ...] = ("card_arrival", "refund", "fraud")) -> st.SearchStrategy[IntentSignal]:
+def intent_signals(
+    labels: tuple[str, ...] = ("card_arrival", "refund", "fraud"),
+) -> st.SearchStrategy[IntentSignal]:
     """Consistent intent signals: probabilities of ``labels`` summing to 1 (or an abstention)."""
 
     @st.composite
@@ -162,7 +166,9 @@ def score_signals() -> st.SearchStrategy[ScoreSignal]:
     return st.builds(ScoreSignal, value=_probabilities)
 
 
-def detection_signals(labels: tuple[str, ...] = ("fraud", "legal", "dispute")) -> st.SearchStrategy[DetectionSignal]:
+def detection_signals(
+    labels: tuple[str, ...] = ("fraud", "legal", "dispute"),
+) -> st.SearchStrategy[DetectionSignal]:
     """Detection signals: nothing found (confidence 0), or some of ``labels`` found."""
     found = st.builds(
         DetectionSignal,

@@ -70,7 +70,9 @@ def intent(
         margin = max(0.0, confidence - runner_up)
     listed = [] if label is None else [LabelScore(label=label, probability=confidence)]
     listed += [LabelScore(label=name, probability=p) for name, p in alternatives]
-    return IntentSignal(label=label, confidence=confidence, margin=margin, alternatives=tuple(listed))
+    return IntentSignal(
+        label=label, confidence=confidence, margin=margin, alternatives=tuple(listed)
+    )
 
 
 def score(
@@ -89,7 +91,9 @@ def score(
     return ScoreSignal(value=value, features=dict(features or {}), evidence=tuple(evidence))
 
 
-def detected(*labels: str, confidence: float = 1.0, evidence: Iterable[str] = ()) -> DetectionSignal:
+def detected(
+    *labels: str, confidence: float = 1.0, evidence: Iterable[str] = ()
+) -> DetectionSignal:
     """A detection signal that fired, with the labels found.
 
     Examples
@@ -132,9 +136,7 @@ class StubClassifier:
     ['card_arrival', None]
     """
 
-    def __init__(
-        self, name: str, signals: SignalSource, *, default: Signal | None = None
-    ) -> None:
+    def __init__(self, name: str, signals: SignalSource, *, default: Signal | None = None) -> None:
         if not isinstance(name, str) or not name:
             raise UsageError(f"name must be a non-empty string; got {name!r}")
         if not (isinstance(signals, (*_SIGNAL_TYPES, Mapping)) or callable(signals)):
