@@ -37,7 +37,9 @@ def test_demo_summary_numbers(demo: tuple[Path, str]) -> None:
     assert "certificate" in printed and "automated" in printed and "example decisions" in printed
 
 
-def test_demo_writes_every_decision_and_never_automates_risky_intents(demo: tuple[Path, str]) -> None:
+def test_demo_writes_every_decision_and_never_automates_risky_intents(
+    demo: tuple[Path, str],
+) -> None:
     out, _ = demo
     lines = (out / "decisions.jsonl").read_text().splitlines()
     decisions = [hr.Decision.model_validate_json(line) for line in lines]

@@ -15,12 +15,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from django_helpdesk_server import (  # noqa: E402
+from django_helpdesk_server import (
     DjangoHelpdeskServer,
     HelpdeskSetupError,
     start_django_helpdesk,
 )
-from webhook_receiver import WebhookReceiver  # noqa: E402
+from webhook_receiver import WebhookReceiver
 
 
 @pytest.fixture(scope="session")

@@ -92,15 +92,17 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _run(cmd: Sequence[str | os.PathLike[str]], what: str, timeout: float, **kw: object) -> str:
+def _run(
+    cmd: Sequence[str | os.PathLike[str]], what: str, timeout: float, cwd: Path | None = None
+) -> str:
     try:
-        done = subprocess.run(  # noqa: PLW1510
+        done = subprocess.run(
             [os.fspath(c) for c in cmd],
             capture_output=True,
             text=True,
             timeout=timeout,
             check=False,
-            **kw,  # type: ignore[arg-type]
+            cwd=cwd,
         )
     except subprocess.TimeoutExpired as exc:
         raise HelpdeskSetupError(f"{what} did not finish within {timeout:.0f} s") from exc
@@ -128,8 +130,16 @@ def ensure_venv() -> Path:
         shutil.rmtree(venv, ignore_errors=True)
         _run([sys.executable, "-m", "venv", venv], "creating the django-helpdesk venv", 120)
         _run(
-            [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-             "-r", REQUIREMENTS],
+            [
+                python,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+                REQUIREMENTS,
+            ],
             f"pip install -r {REQUIREMENTS.relative_to(REPO_ROOT)}",
             PIP_TIMEOUT_S,
         )
@@ -230,7 +240,7 @@ LOGGING = {
 }
 '''
 
-URLS = '''\
+URLS = """\
 from django.contrib import admin
 from django.urls import include, path
 
@@ -238,9 +248,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("helpdesk/", include("helpdesk.urls", namespace="helpdesk")),
 ]
-'''
+"""
 
-MANAGE = '''\
+MANAGE = """\
 import os
 import sys
 
@@ -249,7 +259,7 @@ if __name__ == "__main__":
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)
-'''
+"""
 
 SEED = f'''\
 """Migrate and seed: staff users, queues, the tags custom field. Prints queue ids."""
@@ -286,9 +296,7 @@ json.dump(queues, sys.stdout)
 
 def _template_key() -> str:
     """The seeded database depends on the installed packages and on this module."""
-    return hashlib.sha256(
-        (_stamp() + SETTINGS + URLS + SEED).encode()
-    ).hexdigest()[:16]
+    return hashlib.sha256((_stamp() + SETTINGS + URLS + SEED).encode()).hexdigest()[:16]
 
 
 def _write_project(workdir: Path) -> None:
@@ -309,8 +317,12 @@ def _seed_database(python: Path, workdir: Path) -> dict[str, int]:
     queues_file = template.with_suffix(".json")
     with _locked(python.parents[1] / "seeded.lock"):
         if not (template.exists() and queues_file.exists()):
-            out = _run([python, "seed.py"], "migrating and seeding django-helpdesk",
-                       SETUP_TIMEOUT_S, cwd=workdir)
+            out = _run(
+                [python, "seed.py"],
+                "migrating and seeding django-helpdesk",
+                SETUP_TIMEOUT_S,
+                cwd=workdir,
+            )
             queues = {str(k): int(v) for k, v in json.loads(out).items()}
             for stale in template.parent.glob("seeded-*"):
                 stale.unlink()
@@ -378,9 +390,7 @@ class DjangoHelpdeskServer:
         """Everything e-mailed so far, concatenated."""
         return "".join(p.read_text(errors="replace") for p in sorted(self.mail_dir.iterdir()))
 
-    def set_webhooks(
-        self, *, new_ticket: Sequence[str] = (), followup: Sequence[str] = ()
-    ) -> None:
+    def set_webhooks(self, *, new_ticket: Sequence[str] = (), followup: Sequence[str] = ()) -> None:
         """Point the webhooks at these URLs (read by the server on every webhook)."""
         tmp = self.workdir / "webhooks.json.tmp"
         tmp.write_text(json.dumps({"new_ticket": list(new_ticket), "followup": list(followup)}))
@@ -475,7 +485,7 @@ def start_django_helpdesk(workdir: Path | None = None) -> DjangoHelpdeskServer:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         log.close()
         server = DjangoHelpdeskServer(

@@ -66,9 +66,7 @@ class WebhookReceiver:
             port = sock.getsockname()[1]
         return f"http://127.0.0.1:{port}/down"
 
-    def wait_for(
-        self, predicate: Callable[[str, Payload], bool], timeout: float = 10.0
-    ) -> Payload:
+    def wait_for(self, predicate: Callable[[str, Payload], bool], timeout: float = 10.0) -> Payload:
         """The first received payload matching ``predicate``, waiting up to ``timeout`` s."""
         deadline = time.monotonic() + timeout
         with self._changed:

@@ -10,8 +10,10 @@ that shape the code:
 * when a webhook receiver is down, ``POST followups/`` answers 500 *after* saving the
   follow-up, so every follow-up carries an idempotency marker and the adapter looks
   for it (``GET tickets/ID/``) before writing and before retrying an ambiguous failure;
-* comments are rendered as Django templates and ``#<number>`` links other tickets, so
-  text is neutralised (a zero-width space after ``{`` or ``#``) before it is posted;
+* comments are rendered as Django templates, ``#<number>`` links other tickets, and a
+  public comment goes unescaped into the HTML e-mail, so text is neutralised (a
+  zero-width space after ``{``, ``#``, ``<`` or ``&`` where they would start template
+  syntax, a link, a tag or an entity) before it is posted;
 * ``PATCH`` of a ticket leaves no trace in its history, so :meth:`assign` also posts a
   private note saying what changed (which doubles as its idempotency marker);
 * there are no tags: they go into a custom field, or into a private note.
@@ -34,32 +36,30 @@ the description) and follow-ups without a comment (backlinks, status changes).
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import httpx
 
 from hybridroute.adapters.base import ActionReceipt
+from hybridroute.adapters.http import JsonApi, RetryPolicy, basic_auth_header
+from hybridroute.adapters.markers import carries_marker, idempotency_marker, strip_marker
 from hybridroute.exceptions import (
-    HelpdeskAuthError,
     HelpdeskError,
     HelpdeskNotFound,
-    HelpdeskRateLimited,
     HelpdeskRejected,
-    HelpdeskUnavailable,
     UsageError,
     ValidationError,
 )
 from hybridroute.models import Customer, Message, Priority, Role, Ticket
 
-if TYPE_CHECKING:
-    import httpx
-
 __all__ = [
     "FROM_HELPDESK_PRIORITY",
     "TO_HELPDESK_PRIORITY",
     "DjangoHelpdeskAdapter",
+    "neutralise",
     "parse_django_helpdesk_webhook",
 ]
 
@@ -90,31 +90,29 @@ STATUS_NAMES: Mapping[int, str] = {
     5: "duplicate",
 }
 
-_MARKER_RE = re.compile(r"\n*\[hybridroute:[0-9a-f]{16}\]\s*$")
-# Django template syntax ({{ }}, {# #}) and ticket references (#12): break each with a
-# zero-width space so the helpdesk stores the text as written and links nothing.
-_NEUTRALISE_RE = re.compile(r"(\{)(?=[{#])|(#)(?=\d)")
+# Django template syntax ({{ }}, {# #}), ticket references (#12) and HTML tags and
+# entities (the comment goes unescaped into the HTML e-mail): a zero-width space after
+# the opening character keeps the text readable everywhere and makes it inert.
+_NEUTRALISE_RE = re.compile(r"\{(?=[{#])|#(?=\d)|<(?=[A-Za-z/!?])|&(?=[A-Za-z#])")
 _ZWSP = "\u200b"
-_RESTORE_RE = re.compile(r"([{#])\u200b")
-
-
-def idempotency_marker(key: str) -> str:
-    """The line that identifies the follow-up written for ``key``.
-
-    A hash, so event ids never show in what the customer reads and the marker has a
-    fixed, template-safe shape.
-    """
-    return f"[hybridroute:{hashlib.sha256(key.encode()).hexdigest()[:16]}]"
+_TAG_NOTE = "[hybridroute] Tags: "
+_RESTORE_RE = re.compile(r"([{#<&])\u200b")
 
 
 def neutralise(text: str) -> str:
-    """``text`` made safe for a follow-up comment (template syntax and ``#12`` links)."""
-    return _NEUTRALISE_RE.sub(lambda m: (m.group(1) or m.group(2)) + _ZWSP, text)
+    """``text`` made inert in a follow-up comment: template syntax, ``#12`` links, HTML.
+
+    Examples
+    --------
+    >>> neutralise("see #12 {{ x }} <b>") == "see #\u200b12 {\u200b{ x }} <\u200bb>"
+    True
+    """
+    return _NEUTRALISE_RE.sub(lambda m: m.group(0) + _ZWSP, text)
 
 
 def _restore(text: str) -> str:
     """Undo :func:`neutralise` and drop the marker, for text hybridroute wrote."""
-    return _RESTORE_RE.sub(r"\1", _MARKER_RE.sub("", text))
+    return _RESTORE_RE.sub(r"\1", strip_marker(text))
 
 
 # -- webhooks --------------------------------------------------------------------------
@@ -185,7 +183,7 @@ def parse_django_helpdesk_webhook(payload: Mapping[str, Any]) -> tuple[str, str,
 
 def _followup_kind(followup: Mapping[str, Any]) -> str:
     comment = followup.get("comment")
-    if isinstance(comment, str) and _MARKER_RE.search(comment):
+    if isinstance(comment, str) and carries_marker(comment):
         return "bot_message"
     return "message" if followup.get("user") is None else "agent_message"
 
@@ -216,11 +214,17 @@ def _followup_message(followup: Mapping[str, Any]) -> Message | None:
         return None  # backlinks, status changes, attachments only
     public = bool(followup.get("public"))
     sent_at = _parse_date(followup.get("date"))
-    if _MARKER_RE.search(comment):
+    if carries_marker(comment):
         text = _restore(comment).strip() or comment
         return Message(text=text, role=Role.BOT, public=public, sent_at=sent_at)
     role = Role.CUSTOMER if followup.get("user") is None else Role.AGENT
     return Message(text=comment, role=role, public=public, sent_at=sent_at)
+
+
+def _followup_order(followup: Mapping[str, Any]) -> tuple[float, int]:
+    when = _parse_date(followup.get("date"))
+    number = followup.get("id")
+    return (when.timestamp() if when else 0.0, number if isinstance(number, int) else 0)
 
 
 def _is_opening(followup: Mapping[str, Any], description: str) -> bool:
@@ -254,8 +258,9 @@ class DjangoHelpdeskAdapter:
         agents read but no filter can use.
     timeout : float
         Seconds for each HTTP call.
-    max_attempts : int
-        Attempts at a transient failure (timeout, connection error, 429, 5xx).
+    retry : RetryPolicy, optional
+        Attempts and waits for transient failures (timeout, connection error, 429,
+        5xx); see :mod:`hybridroute.adapters.http`.
     client : httpx.Client, optional
         The client to send through (tests pass one with ``httpx.MockTransport``);
         its base URL is ignored, ``base_url`` is used.
@@ -282,7 +287,7 @@ class DjangoHelpdeskAdapter:
         agents: Mapping[str, int] | None = None,
         tags_field: str | None = None,
         timeout: float = 10.0,
-        max_attempts: int = 4,
+        retry: RetryPolicy | None = None,
         client: httpx.Client | None = None,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
@@ -301,10 +306,27 @@ class DjangoHelpdeskAdapter:
         self.queues = dict(queues)
         self.agents = dict(agents or {})
         self.tags_field = tags_field
-        self._http = self._make_transport(username, password, timeout, max_attempts, client)
+        self._api = JsonApi(
+            self.base_url,
+            vendor=VENDOR,
+            headers={"Authorization": basic_auth_header(username, password)},
+            timeout=timeout,
+            retry=retry,
+            client=client,
+        )
 
     def __repr__(self) -> str:
         return f"DjangoHelpdeskAdapter({self.base_url!r}, queues={self.queues!r})"
+
+    def close(self) -> None:
+        """Close the HTTP client, unless it was passed in."""
+        self._api.close()
+
+    def __enter__(self) -> DjangoHelpdeskAdapter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # -- the contract ----------------------------------------------------------------------
 
@@ -366,7 +388,9 @@ class DjangoHelpdeskAdapter:
             )
         self._patch_ticket(pk, changes)  # idempotent: setting the same values again is harmless
         note = "[hybridroute] Set " + ", ".join(said) + "."
-        return self._write_followup(pk, ticket_id, note, marker, public=False, action="assign")
+        return self._write_followup(
+            pk, ticket_id, note, marker, public=False, action="assign", check_first=False
+        )
 
     def add_tags(
         self, ticket_id: str, tags: Sequence[str], *, idempotency_key: str
@@ -376,9 +400,16 @@ class DjangoHelpdeskAdapter:
         With a custom field the write is a union with the tags already there, so it
         is idempotent whatever the key; ``duplicate`` is True when nothing was new.
         """
-        tags = [str(t) for t in tags]
+        tags = list(dict.fromkeys(str(t).strip() for t in tags if str(t).strip()))
+        if any("," in t for t in tags):
+            raise HelpdeskRejected(
+                f"tags are stored comma separated, so a tag cannot contain a comma; got {tags!r}",
+                vendor=VENDOR,
+            )
+        if not tags:
+            return ActionReceipt(ticket_id=ticket_id, action="tags", duplicate=True)
         if self.tags_field is None:
-            text = "[hybridroute] Tags: " + ", ".join(tags)
+            text = _TAG_NOTE + ", ".join(tags)
             return self._post_followup(
                 ticket_id, text, idempotency_key, public=False, action="tags"
             )
@@ -386,7 +417,7 @@ class DjangoHelpdeskAdapter:
         data = self._get_ticket(ticket_id)
         field_name = f"custom_{self.tags_field}"
         current = _split_tags(self._require_tags_field(data, field_name))
-        merged = current + [t for t in dict.fromkeys(tags) if t not in current]
+        merged = current + [t for t in tags if t not in current]
         if merged == current:
             return ActionReceipt(ticket_id=ticket_id, action="tags", duplicate=True)
         updated = self._patch_ticket(pk, {field_name: ",".join(merged)})
@@ -399,33 +430,49 @@ class DjangoHelpdeskAdapter:
         self, ticket_id: str, text: str, key: str, *, public: bool, action: str
     ) -> ActionReceipt:
         pk = _ticket_pk(ticket_id)
-        marker = idempotency_marker(key)
-        found = self._find_marker(pk, marker)
-        if found is not None:
-            return ActionReceipt(
-                ticket_id=ticket_id, action=action, external_id=found, duplicate=True
-            )
-        return self._write_followup(pk, ticket_id, text, marker, public=public, action=action)
+        return self._write_followup(
+            pk, ticket_id, text, idempotency_marker(key), public=public, action=action
+        )
 
     def _write_followup(
-        self, pk: int, ticket_id: str, text: str, marker: str, *, public: bool, action: str
+        self,
+        pk: int,
+        ticket_id: str,
+        text: str,
+        marker: str,
+        *,
+        public: bool,
+        action: str,
+        check_first: bool = True,
     ) -> ActionReceipt:
-        """POST a follow-up; after an ambiguous failure, look for it before retrying."""
+        """POST a follow-up at most once: look for its marker first and after a 5xx."""
         # Never a "title": it would rename the ticket (quirk 1). "public" always explicit:
-        # it defaults to false (quirk 2 of the notes).
+        # it defaults to false, which would hide a reply from the customer (quirk 2).
         body = {"ticket": pk, "comment": f"{neutralise(text)}\n\n{marker}", "public": public}
-        found: list[str] = []
 
-        def already_done() -> bool:
-            hit = self._find_marker(pk, marker)
-            if hit is not None:
-                found.append(hit)
-            return hit is not None
+        def already_done() -> ActionReceipt | None:
+            found = self._find_marker(pk, marker)
+            if found is None:
+                return None
+            return ActionReceipt(ticket_id=ticket_id, action=action, external_id=found)
 
-        created = self._send("POST", "followups/", json=body, already_done=already_done)
-        if created is None:  # the write had been saved before the failure we retried
-            return ActionReceipt(ticket_id=ticket_id, action=action, external_id=found[-1])
-        return ActionReceipt(ticket_id=ticket_id, action=action, external_id=str(created["id"]))
+        def receipt(created: Any) -> ActionReceipt:
+            if not isinstance(created, Mapping) or "id" not in created:
+                raise HelpdeskError(
+                    f"django-helpdesk answered POST followups/ without a follow-up id: "
+                    f"{created!r:.200}",
+                    vendor=VENDOR,
+                )
+            return ActionReceipt(ticket_id=ticket_id, action=action, external_id=str(created["id"]))
+
+        return self._api.write(
+            "POST",
+            "followups/",
+            json=body,
+            already_done=already_done,
+            receipt=receipt,
+            check_first=check_first,
+        )
 
     def _find_marker(self, pk: int, marker: str) -> str | None:
         """The id of the follow-up carrying ``marker``, if there is one."""
@@ -438,7 +485,7 @@ class DjangoHelpdeskAdapter:
     # -- tickets ---------------------------------------------------------------------------
 
     def _get_ticket(self, ticket_id: str) -> dict[str, Any]:
-        data = self._send("GET", f"tickets/{_ticket_pk(ticket_id)}/")
+        data = self._api.get(f"tickets/{_ticket_pk(ticket_id)}/")
         if not isinstance(data, dict) or "followup_set" not in data:
             raise HelpdeskError(
                 f"django-helpdesk answered GET tickets/{ticket_id}/ with something that is not "
@@ -448,7 +495,8 @@ class DjangoHelpdeskAdapter:
         return data
 
     def _patch_ticket(self, pk: int, changes: Mapping[str, Any]) -> dict[str, Any]:
-        data = self._send("PATCH", f"tickets/{pk}/", json=dict(changes))
+        # Setting fields to fixed values: safe to repeat after an ambiguous failure.
+        data = self._api.request("PATCH", f"tickets/{pk}/", json=dict(changes), idempotent=True)
         if not isinstance(data, dict):
             raise HelpdeskError(f"unexpected answer to PATCH tickets/{pk}/", vendor=VENDOR)
         return data
@@ -458,7 +506,7 @@ class DjangoHelpdeskAdapter:
         title = str(data.get("title") or "")
         followups = sorted(
             (f for f in data.get("followup_set") or () if isinstance(f, Mapping)),
-            key=lambda f: (str(f.get("date") or ""), int(f.get("id") or 0)),
+            key=_followup_order,
         )
         if followups and _is_opening(followups[0], description):
             followups = followups[1:]
@@ -480,6 +528,9 @@ class DjangoHelpdeskAdapter:
         }
         if self.tags_field is not None:
             metadata["tags"] = str(data.get(f"custom_{self.tags_field}") or "")
+        else:  # the tags hybridroute wrote in its private notes
+            noted = [m.text[len(_TAG_NOTE) :] for m in messages if _is_tag_note(m)]
+            metadata["tags"] = ",".join(dict.fromkeys(t for n in noted for t in _split_tags(n)))
         return Ticket(
             id=str(data["id"]),
             subject=title or None,
@@ -490,29 +541,6 @@ class DjangoHelpdeskAdapter:
             created_at=min(dates) if dates else None,
             updated_at=max(dates) if dates else None,
         )
-
-    # -- HTTP ------------------------------------------------------------------------------
-
-    def _make_transport(
-        self,
-        username: str,
-        password: str,
-        timeout: float,
-        max_attempts: int,
-        client: httpx.Client | None,
-    ) -> _Transport:
-        return _Transport(self.base_url, (username, password), timeout, max_attempts, client)
-
-    def _send(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        already_done: Callable[[], bool] | None = None,
-    ) -> Any:
-        """The decoded JSON answer, or None if ``already_done`` said a retry was not needed."""
-        return self._http.request(method, path, json=json, already_done=already_done)
 
     # -- configuration lookups -------------------------------------------------------------
 
@@ -560,85 +588,9 @@ def _ticket_pk(ticket_id: str) -> int:
     return pk
 
 
+def _is_tag_note(message: Message) -> bool:
+    return message.role is Role.BOT and not message.public and message.text.startswith(_TAG_NOTE)
+
+
 def _split_tags(value: str) -> list[str]:
     return [t.strip() for t in value.split(",") if t.strip()]
-
-
-class _Transport:
-    """Provisional minimal transport (to be replaced by hybridroute.adapters.http)."""
-
-    def __init__(
-        self,
-        base_url: str,
-        auth: tuple[str, str],
-        timeout: float,
-        max_attempts: int,
-        client: httpx.Client | None,
-    ) -> None:
-        import httpx
-
-        self._httpx = httpx
-        self.base_url = base_url
-        self.auth = httpx.BasicAuth(*auth)
-        self.timeout = httpx.Timeout(timeout)
-        self.max_attempts = max(1, max_attempts)
-        self.client = client or httpx.Client()
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        already_done: Callable[[], bool] | None = None,
-    ) -> Any:
-        import time
-
-        httpx = self._httpx
-        url = self.base_url + path
-        for attempt in range(1, self.max_attempts + 1):
-            try:
-                response = self.client.request(
-                    method, url, json=json, auth=self.auth, timeout=self.timeout
-                )
-                error = _error_for(response, method, path)
-            except httpx.TimeoutException as exc:
-                error = HelpdeskUnavailable(f"{method} {path} timed out: {exc}", vendor=VENDOR)
-                error.__cause__ = exc
-            except httpx.TransportError as exc:
-                error = HelpdeskUnavailable(f"{method} {path} failed: {exc}", vendor=VENDOR)
-                error.__cause__ = exc
-            if error is None:
-                return response.json() if response.content else {}
-            if not isinstance(error, HelpdeskUnavailable) or attempt == self.max_attempts:
-                raise error
-            if already_done is not None and already_done():
-                return None
-            time.sleep(min(0.2 * 2 ** (attempt - 1), 5.0))
-        raise AssertionError("unreachable")
-
-
-def _error_for(response: httpx.Response, method: str, path: str) -> HelpdeskError | None:
-    code = response.status_code
-    if code < 400:
-        return None
-    try:
-        detail: Any = response.json()
-    except ValueError:
-        detail = response.text[:200]
-    what = f"django-helpdesk answered {code} to {method} {path}: {detail}"
-    if code in (401, 403):
-        return HelpdeskAuthError(
-            what + " (check the user is staff and the password)", status_code=code, vendor=VENDOR
-        )
-    if code == 404 or (
-        code == 400 and "object does not exist" in str(detail.get("ticket", ""))
-        if isinstance(detail, dict)
-        else False
-    ):
-        return HelpdeskNotFound(what, status_code=code, vendor=VENDOR)
-    if code == 429:
-        return HelpdeskRateLimited(what, vendor=VENDOR)
-    if code >= 500:
-        return HelpdeskUnavailable(what, status_code=code, vendor=VENDOR)
-    return HelpdeskRejected(what, status_code=code, vendor=VENDOR)

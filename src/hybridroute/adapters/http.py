@@ -275,6 +275,7 @@ class JsonApi:
         params: QueryParams | None = None,
         json: Any = None,
         idempotent: bool | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         """Send one request with retries; return the decoded JSON body (None if empty).
 
@@ -291,6 +292,8 @@ class JsonApi:
             Defaults to True for GET, HEAD, OPTIONS, PUT and DELETE. Pass True for a
             POST that only sets state (adding a tag that may already be there); for
             a POST that creates something, use :meth:`write` instead.
+        headers : mapping, optional
+            Sent with this request only, on top of the API's own headers.
 
         Raises
         ------
@@ -301,7 +304,9 @@ class JsonApi:
         """
         method = method.upper()
         safe = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
-        return self._call(method, path, params, json, repeatable=safe, already_done=None)[0]
+        return self._call(method, path, params, json, headers, repeatable=safe, already_done=None)[
+            0
+        ]
 
     def write(
         self,
@@ -313,6 +318,7 @@ class JsonApi:
         already_done: Callable[[], ActionReceipt | None],
         receipt: Callable[[Any], ActionReceipt],
         check_first: bool = True,
+        headers: Mapping[str, str] | None = None,
     ) -> ActionReceipt:
         """Send a non-idempotent write (a new comment) at most once.
 
@@ -333,6 +339,8 @@ class JsonApi:
             Builds the receipt from the decoded JSON answer of a successful write.
         check_first : bool
             False when the caller has just checked for itself.
+        headers : mapping, optional
+            Sent with this request only, on top of the API's own headers.
 
         Returns
         -------
@@ -345,6 +353,7 @@ class JsonApi:
             path,
             params,
             json,
+            headers,
             repeatable=False,
             already_done=already_done,
             check_first=check_first,
@@ -361,6 +370,7 @@ class JsonApi:
         path: str,
         params: QueryParams | None,
         json: Any,
+        headers: Mapping[str, str] | None,
         *,
         repeatable: bool,
         already_done: Callable[[], ActionReceipt | None] | None,
@@ -397,13 +407,16 @@ class JsonApi:
         def attempt() -> tuple[Any, ActionReceipt | None]:
             state.retryable, state.advised_wait = False, None
             if already_done is not None and state.must_check:
-                found = already_done()  # a transient failure here is retried, check included
+                # the check's own calls retry transient failures; if it still fails,
+                # the call fails here and nothing is written blindly
+                found = already_done()
                 if found is not None:
                     return None, found
                 state.must_check = False
-            return self._send_once(
-                method, path, params, json, state, repeatable, already_done
-            ), None
+            sent = self._send_once(
+                method, path, params, json, headers, state, repeatable, already_done
+            )
+            return sent, None
 
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(policy.max_attempts),
@@ -421,6 +434,7 @@ class JsonApi:
         path: str,
         params: QueryParams | None,
         json: Any,
+        headers: Mapping[str, str] | None,
         state: _CallState,
         repeatable: bool,
         already_done: Callable[[], ActionReceipt | None] | None,
@@ -432,7 +446,7 @@ class JsonApi:
                 self.url(path),
                 params=dict(params) if params is not None else None,
                 json=json,
-                headers=self.headers,
+                headers={**self.headers, **(headers or {})},
                 timeout=self.timeout,
             )
         except httpx.TransportError as exc:

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from hybridroute import __version__
-from hybridroute.cli import demo_command, service_commands
+from hybridroute.cli import demo_command, evaluate_command, service_commands
 from hybridroute.exceptions import HybridRouteError
 
 __all__ = ["build_parser", "main"]
@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"hybridroute {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     demo_command.register(commands)
+    evaluate_command.register(commands)
     service_commands.register(commands)
     return parser
 

@@ -163,9 +163,12 @@ def plot_per_intent(
     With more than ``max_bars`` intents, the least and the most automated are shown.
     """
     shown, hidden = _rows_to_show(rows, max_bars)
-    fig = _figure(8.0, 1.2 + 0.19 * max(len(shown), 1))
+    # leave an empty slot between the least and the most automated when some are hidden
+    gap = len(shown) // 2 if hidden else None
+    ys = [i + (1 if gap is not None and i >= gap else 0) for i in range(len(shown))]
+    slots = len(shown) + (1 if hidden else 0)
+    fig = _figure(8.0, 1.2 + 0.19 * max(slots, 1))
     ax = fig.add_subplot()
-    ys = range(len(shown))
     right = [(r.n_automated - r.errors) / r.n for r in shown]
     wrong = [r.errors / r.n for r in shown]
     human = [1 - r.automated_share for r in shown]
@@ -178,30 +181,22 @@ def plot_per_intent(
         color="#d7d7d7",
         label="handed to a human",
     )
-    ax.set_yticks(list(ys), [f"{r.intent} ({r.n})" for r in shown], fontsize=7)
+    ax.set_yticks(ys, [f"{r.intent} ({r.n})" for r in shown], fontsize=7)
     ax.set_xlim(0, 1)
     _percent_axis(ax.xaxis)
-    ax.set_ylim(-0.6, len(shown) - 0.4)
-    if hidden:
-        ax.axhline(len(shown) / 2 - 0.5, color="black", lw=0.8, ls="--")
+    ax.set_ylim(-0.6, slots - 0.4)
+    if gap is not None:
         ax.text(
             0.5,
-            len(shown) / 2 - 0.5,
-            f"{hidden} intents in between not shown",
+            gap,
+            f"... {hidden} intents in between not shown ...",
             ha="center",
             va="center",
             fontsize=8,
-            backgroundcolor="white",
         )
     ax.set_xlabel("share of the intent's tickets")
     ax.set_title("Automation by true intent (tickets in brackets)")
-    ax.legend(
-        loc="lower center",
-        bbox_to_anchor=(0.5, 1.02 + 2.0 / (len(shown) + 8)),
-        ncol=3,
-        fontsize=8,
-        frameon=False,
-    )
+    fig.legend(loc="outside upper center", ncol=3, fontsize=8, frameon=False)
     _save(fig, path)
 
 

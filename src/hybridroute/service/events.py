@@ -10,7 +10,12 @@ from hybridroute.exceptions import ValidationError
 __all__ = ["EventParser", "parse_hybridroute_event"]
 
 EventParser = Callable[[Mapping[str, Any]], tuple[str, str, str]]
-"""``payload -> (event_id, ticket_id, kind)``; kind is ``"ticket"`` or ``"message"``."""
+"""``payload -> (event_id, ticket_id, kind)``.
+
+Kinds: ``"ticket"`` (a new ticket), ``"message"`` (a new customer message),
+``"agent_message"`` (a person answered: the bot stays silent from then on) and
+``"bot_message"`` (the helpdesk echoing our own write: ignored).
+"""
 
 
 def parse_hybridroute_event(payload: Mapping[str, Any]) -> tuple[str, str, str]:

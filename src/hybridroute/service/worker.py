@@ -64,6 +64,13 @@ class Worker:
 
     def decide_event(self, event: Event) -> None:
         """Decide one event: respect ownership, route, store decision and plan atomically."""
+        if event.kind == "bot_message":  # the helpdesk echoing our own write back
+            self.store.skip_event(event, "our own message; nothing to decide")
+            return
+        if event.kind == "agent_message":
+            self.store.set_owner(event.ticket_id, HUMAN, "a human agent replied on the ticket")
+            self.store.skip_event(event, "a human agent replied; ownership moved to humans")
+            return
         try:
             ticket = self.adapter.fetch_ticket(event.ticket_id)
         except HelpdeskNotFound as exc:

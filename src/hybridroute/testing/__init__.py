@@ -9,14 +9,15 @@ Public API, in the spirit of scikit-learn's ``check_estimator`` and structlog's
   :func:`check_golden`.
 * Test data: :class:`TicketFactory`; hypothesis strategies in
   :mod:`hybridroute.testing.strategies` (the only part that needs hypothesis).
-* Routers and helpdesks: :func:`capture_decisions`, :class:`MemoryHelpdesk`.
+* Routers and helpdesks: :func:`capture_decisions`, :class:`MemoryHelpdesk`, and the
+  adapter contract checks :func:`check_adapter` (with :class:`AdapterFixture`).
 * A pytest plugin (:mod:`hybridroute.testing.plugin`) with the fixtures
   ``ticket_factory``, ``captured_decisions`` and ``memory_helpdesk``.
 """
 
+from hybridroute.testing.adapters import AdapterFixture, ObservedTicket, check_adapter
 from hybridroute.testing.capture import capture_decisions
 from hybridroute.testing.checks import (
-    CLASSIFIER_CHECKS,
     CheckSkipped,
     ContractViolation,
     check_classifier,
@@ -29,16 +30,18 @@ from hybridroute.testing.policies import assert_routes
 from hybridroute.testing.stubs import StubClassifier, detected, intent, not_detected, score
 
 __all__ = [
-    "CLASSIFIER_CHECKS",
+    "AdapterFixture",
     "CheckSkipped",
     "ContractViolation",
     "GoldenChange",
     "MemoryHelpdesk",
+    "ObservedTicket",
     "RecordedWrite",
     "StubClassifier",
     "TicketFactory",
     "assert_routes",
     "capture_decisions",
+    "check_adapter",
     "check_classifier",
     "check_golden",
     "detected",

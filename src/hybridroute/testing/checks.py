@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import joblib
 import numpy as np
@@ -53,6 +53,9 @@ from hybridroute.testing.factories import (
     OTHER_LANGUAGE_TEXTS,
     TicketFactory,
 )
+
+if TYPE_CHECKING:
+    import pytest
 
 __all__ = [
     "CLASSIFIER_CHECKS",
@@ -235,25 +238,30 @@ def _violation(clf: object, problem: str, requires: str, fix: str) -> ContractVi
 
 
 def _shorten(text: str, limit: int = 40) -> str:
-    flat = " ".join(text.split())
-    return repr(flat if len(flat) <= limit else flat[: limit - 3] + "...")
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
-def _score(clf: Classifier, tickets: Sequence[Ticket], what: str) -> list[Any]:
+_NEVER_RAISE = (
+    "score(tickets) returns a signal for every valid ticket; it never raises on "
+    "unusual but valid input."
+)
+_HANDLE_ANY_TEXT = (
+    "handle any text a Ticket accepts (1 to 50,000 characters of any Unicode): "
+    "normalise or ignore what your model does not know, and return a neutral "
+    "signal (for example an abstaining IntentSignal(label=None, ...)) rather than raise."
+)
+
+
+def _score(
+    clf: Classifier, tickets: Sequence[Ticket], what: str, fix: str = _HANDLE_ANY_TEXT
+) -> list[Any]:
     """Score, turning an exception into a violation that names what was scored."""
     batch = tickets if isinstance(tickets, list) else list(tickets)
     try:
         return list(clf.score(batch))
     except Exception as exc:
         raise _violation(
-            clf,
-            f"raised {type(exc).__name__} when scoring {what}: {exc}",
-            "score(tickets) returns a signal for every valid ticket; it never raises on "
-            "unusual but valid input.",
-            "handle any text a Ticket accepts (1 to 50,000 characters of any Unicode): "
-            "normalise or ignore what your model does not know, and return a neutral "
-            "signal (for example an abstaining IntentSignal(label=None, ...)) rather than "
-            "raise.",
+            clf, f"raised {type(exc).__name__} when scoring {what}: {exc}", _NEVER_RAISE, fix
         ) from exc
 
 
@@ -297,11 +305,11 @@ def _numbers(sig: Any) -> list[tuple[str, Any]]:
 def _is_probability(value: Any) -> bool:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)):
         return False
-    return math.isfinite(value) and 0.0 <= value <= 1.0
+    return bool(math.isfinite(value) and 0.0 <= value <= 1.0)
 
 
 def _require_ranges(clf: Classifier, tickets: Sequence[Ticket], signals: Sequence[Any]) -> None:
-    for ticket, sig in zip(tickets, signals):
+    for ticket, sig in zip(tickets, signals, strict=True):
         bad = [(name, value) for name, value in _numbers(sig) if not _is_probability(value)]
         if isinstance(sig, ScoreSignal):
             bad += [
@@ -342,7 +350,7 @@ def _first_difference(left: Any, right: Any, path: str = "") -> str | None:
     if isinstance(left, (list, tuple)) and isinstance(right, (list, tuple)):
         if len(left) != len(right):
             return f"{path}: {len(left)} items vs {len(right)}"
-        for i, (a, b) in enumerate(zip(left, right)):
+        for i, (a, b) in enumerate(zip(left, right, strict=True)):
             found = _first_difference(a, b, f"{path}[{i}]")
             if found:
                 return found
@@ -366,7 +374,7 @@ def _difference(
     """The first ticket whose two signals differ, and how; None when all agree."""
     if len(first) != len(second):
         return f"{len(first)} signals vs {len(second)}"
-    for ticket, a, b in zip(tickets, first, second):
+    for ticket, a, b in zip(tickets, first, second, strict=True):
         if type(a) is not type(b):
             return f"ticket {ticket.id!r}: {type(a).__name__} vs {type(b).__name__}"
         found = _first_difference(a.model_dump(), b.model_dump())
@@ -423,7 +431,8 @@ def check_one_signal_per_ticket(clf: Classifier) -> None:
     """
     tickets = _sample()
     _require_shape(clf, tickets, _score(clf, tickets, f"a batch of {len(tickets)} tickets"))
-    _require_shape(clf, [], _score(clf, [], "an empty batch"))
+    empty_fix = "return an empty list for an empty batch, without calling the model."
+    _require_shape(clf, [], _score(clf, [], "an empty batch", empty_fix))
     _require_shape(clf, tickets[:1], _score(clf, tickets[:1], "a batch of one ticket"))
 
 
@@ -517,7 +526,7 @@ def check_labels_among_classes(clf: Classifier) -> None:
         raise CheckSkipped(f"{_label(clf)} has no classes_")
     declared = set(classes)
     tickets = _sample() + _NON_ASCII + _EMOJI
-    for ticket, sig in zip(tickets, _valid_signals(clf, tickets, "tickets")):
+    for ticket, sig in zip(tickets, _valid_signals(clf, tickets, "tickets"), strict=True):
         if not isinstance(sig, IntentSignal):
             continue
         labels = [sig.label, *(alt.label for alt in sig.alternatives)]
@@ -581,9 +590,9 @@ def check_batch_matches_single(clf: Classifier) -> None:
 
 
 def _survives(clf: Classifier, tickets: Sequence[Ticket], kind: str) -> None:
-    _valid_signals(clf, tickets, f"a batch of {kind} tickets")
     for ticket in tickets:
         _valid_signals(clf, [ticket], f"{kind} ticket {_shorten(ticket.text)}")
+    _valid_signals(clf, tickets, f"a batch of {kind} tickets")
 
 
 def check_whitespace_padded_text(clf: Classifier) -> None:
@@ -703,7 +712,7 @@ def check_does_not_mutate_input(clf: Classifier) -> None:
     if [id(t) for t in tickets] != before_ids:
         changed = "the list was reordered, shortened or had tickets replaced"
     else:
-        for ticket, dumped in zip(tickets, before):
+        for ticket, dumped in zip(tickets, before, strict=True):
             if ticket.model_dump() != dumped:
                 changed = f"ticket {ticket.id!r} was modified"
                 break
@@ -822,7 +831,8 @@ class _UnderTest:
                 f"{_label(clf)} could not be fitted on {source}: {type(exc).__name__}: {exc}\n"
                 "How to fix it: pass fit_data=(texts, labels) that suit this classifier."
             ) from exc
-        if fitted is not clf:
+        fitted_self = fitted is clf
+        if not fitted_self:
             raise _violation(
                 clf,
                 f"returned {type(fitted).__name__} from fit() instead of itself.",
@@ -945,7 +955,7 @@ class _BoundCheck:
 
 def parametrize_with_checks(
     classifiers: Sequence[Classifier], *, fit_data: FitData | None = None
-) -> Any:
+) -> pytest.MarkDecorator:
     """A pytest decorator giving one test per (classifier, check), like scikit-learn's.
 
     The test function takes two arguments, ``classifier`` and ``check``, and calls

@@ -47,8 +47,8 @@ OTHER_LANGUAGE_TEXTS: dict[str, str] = {
     "de": "Meine Überweisung ist fehlgeschlagen, bitte prüfen Sie das.",
     "pt-BR": "Quero falar com um atendente sobre uma cobrança indevida.",
     "it": "Vorrei sapere perché la mia carta è stata bloccata.",
-    "ja": "カードがまだ届きません。いつ届きますか？",
-    "zh": "我的银行卡还没有收到，请问什么时候到？",
+    "ja": "カードがまだ届きません。いつ届きますか？",  # noqa: RUF001
+    "zh": "我的银行卡还没有收到，请问什么时候到？",  # noqa: RUF001
     "ar": "لم أستلم بطاقتي بعد، متى ستصل؟",
     "ru": "Я до сих пор не получил свою карту, где она?",
     "hi": "मेरा कार्ड अभी तक नहीं आया है, कृपया मदद करें।",
@@ -75,7 +75,7 @@ EMOJI_TEXTS = (
 MIXED_SCRIPT_TEXTS = (
     "My карта 卡 still not arrived, مرحبا, please help",
     "Hola, my transfer 振込 failed — bitte helfen, спасибо",
-    "Ｆｕｌｌｗｉｄｔｈ ｔｅｘｔ and zero\u200bwidth\u200bspaces, combining e\u0301",
+    "Ｆｕｌｌｗｉｄｔｈ ｔｅｘｔ and zero\u200bwidth\u200bspaces, combining e\u0301",  # noqa: RUF001
 )
 """Several scripts (and Unicode oddities) in one message."""
 
@@ -156,7 +156,8 @@ class TicketFactory:
         hybridroute.ValidationError
             If an override is not a valid value for its field.
         """
-        return Ticket.model_validate({**self._next_fields(), **overrides})
+        ticket: Ticket = Ticket.model_validate({**self._next_fields(), **overrides})
+        return ticket
 
     def batch(self, n: int, **overrides: Any) -> list[Ticket]:
         """``n`` tickets built with the same overrides, ids in sequence."""

@@ -280,12 +280,12 @@ def check_golden(
         raise UsageError(f"{file}: ticket ids must be unique; repeated: {repeated}")
     decisions = router.route_batch(tickets)
     changes: list[GoldenChange] = []
-    for case, ticket, decision in zip(cases, tickets, decisions):
+    for case, ticket, decision in zip(cases, tickets, decisions, strict=True):
         changes.extend(_changes(case, ticket, _decided(decision)))
     if not changes:
         return []
     if _update_requested(update):
-        for case, decision in zip(cases, decisions):
+        for case, decision in zip(cases, decisions, strict=True):
             actual = _decided(decision)
             keep = case.expected or dict.fromkeys(GOLDEN_FIELDS)
             case.expected = {k: actual[k] for k in GOLDEN_FIELDS if k in keep}

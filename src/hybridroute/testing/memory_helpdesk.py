@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal, Optional
+from typing import Literal
 
 from hybridroute.adapters.base import ActionReceipt
 from hybridroute.exceptions import HelpdeskNotFound, HelpdeskUnavailable
@@ -21,7 +21,7 @@ from hybridroute.models import Message, Priority, Role, Ticket
 __all__ = ["MemoryHelpdesk", "RecordedWrite"]
 
 WriteKind = Literal["reply", "note", "assign", "tags"]
-ErrorSpec = Optional[BaseException | type[BaseException]]
+ErrorSpec = BaseException | type[BaseException] | None
 _ADAPTER_METHODS = frozenset({"fetch_ticket", "post_reply", "post_note", "assign", "add_tags"})
 
 
@@ -257,15 +257,27 @@ class MemoryHelpdesk:
         self._require(ticket_id)
 
     def fetch_ticket(self, ticket_id: str) -> Ticket:
-        """The ticket, with the adapter's replies and notes and simulated messages appended."""
+        """The ticket as the helpdesk now shows it.
+
+        Replies, notes and simulated messages are appended to its conversation, and
+        its ``metadata`` reports ``queue``, ``priority`` and ``tags`` (comma-separated),
+        as the bundled adapters do.
+        """
         with self._lock:
             self._enter("fetch_ticket", ticket_id)
             ticket = self._tickets[ticket_id]
-            added = tuple(self._thread[ticket_id])
-            if not added:
-                return ticket
-            updated: Ticket = ticket.model_copy(update={"messages": ticket.messages + added})
-            return updated
+            priority = self._priority[ticket_id]
+            state = {
+                "queue": self._queue[ticket_id],
+                "priority": None if priority is None else priority.value,
+                "tags": ",".join(sorted(self._tags[ticket_id])),
+            }
+            update = {
+                "messages": ticket.messages + tuple(self._thread[ticket_id]),
+                "metadata": {**ticket.metadata, **state},
+            }
+            fetched: Ticket = ticket.model_copy(update=update)
+            return fetched
 
     def _write(self, method: str, key: str, write: RecordedWrite) -> ActionReceipt:
         seen = self._receipts.get(key)

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Union, overload
+from typing import Any, overload
 
 from hybridroute.exceptions import UsageError
 from hybridroute.models import (
@@ -31,7 +31,7 @@ from hybridroute.router import Router
 
 __all__ = ["TicketLike", "assert_routes"]
 
-TicketLike = Union[Ticket, Mapping[str, Any], str]
+TicketLike = Ticket | Mapping[str, Any] | str
 """A ticket, a mapping validated into one, or a text (a ticket ``T-1`` with that body)."""
 
 _UNSET: Any = object()
@@ -49,7 +49,7 @@ def _as_ticket(ticket: TicketLike) -> Ticket:
 
 def _choice(value: Any, kind: type[ActionKind] | type[Priority], what: str) -> str:
     try:
-        return kind(value).value
+        return str(kind(value).value)
     except ValueError:
         choices = ", ".join(repr(k.value) for k in kind)
         raise UsageError(f"{what}={value!r} is not one of {choices}") from None
@@ -59,7 +59,10 @@ def _signal_line(name: str, sig: Signal | None) -> str:
     if sig is None:
         return f"  {name}: missing"
     if isinstance(sig, IntentSignal):
-        return f"  {name}: intent {sig.label!r} confidence={sig.confidence:.3g} margin={sig.margin:.3g}"
+        return (
+            f"  {name}: intent {sig.label!r} confidence={sig.confidence:.3g} "
+            f"margin={sig.margin:.3g}"
+        )
     if isinstance(sig, ScoreSignal):
         return f"  {name}: score {sig.value:.3g}"
     assert isinstance(sig, DetectionSignal)
@@ -97,16 +100,20 @@ def _report(
     signals: Mapping[str, Signal],
     expected_signals: frozenset[str],
     who: str,
+    rule: str,
 ) -> str:
     width = max(len(label) for label, *_ in rows)
     exp_width = max(len("expected"), *(len(e) for _, e, _, _ in rows))
+    act_width = max(len("actual"), *(len(a) for _, _, a, _ in rows))
     lines = [
         f"ticket {ticket.id!r} was not routed as expected by {who}:",
         f"  {'':{width}}  {'expected':{exp_width}}  actual",
     ]
     for label, expected, actual, ok in rows:
-        mark = "" if ok else "   <-- differs"
-        lines.append(f"  {label:{width}}  {expected:{exp_width}}  {actual}{mark}")
+        row = f"  {label:{width}}  {expected:{exp_width}}  {actual:{act_width}}"
+        lines.append(row.rstrip() if ok else f"{row}  <-- differs")
+    if not any(label == "rule" for label, *_ in rows):
+        lines.append(f"decided by rule {rule!r}")
     lines.append("reasons:")
     lines.extend(f"  - {r}" for r in reasons or ("(none)",))
     lines.append("signals:")
@@ -247,5 +254,7 @@ def assert_routes(
         policy = (
             router_or_policy.policy if isinstance(router_or_policy, Router) else router_or_policy
         )
-        raise AssertionError(_report(item, rows, reasons, used, policy.signals_used(), who))
+        raise AssertionError(
+            _report(item, rows, reasons, used, policy.signals_used(), who, actual["rule"])
+        )
     return result

@@ -45,8 +45,8 @@ __all__ = [
     "tickets",
 ]
 
-_ANY_CHARACTER = st.characters(exclude_categories=("Cs",))
-_VISIBLE = st.characters(exclude_categories=("Cs", "Zs", "Zl", "Zp", "Cc"))
+_ANY_CHARACTER = st.characters(exclude_categories=["Cs"])
+_VISIBLE = st.characters(exclude_categories=["Cs", "Zs", "Zl", "Zp", "Cc"])
 _LANGUAGES = ("en", "es", "fr", "de", "pt-BR", "it", "ja", "zh-Hans", "ar", "ru", "hi")
 _probabilities = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
 
@@ -149,7 +149,7 @@ def intent_signals(
         weights = draw(st.lists(_probabilities, min_size=len(labels), max_size=len(labels)))
         total = sum(weights)
         proba = [w / total for w in weights] if total > 0 else [1 / len(labels)] * len(labels)
-        ranked = sorted(zip(labels, proba), key=lambda pair: -pair[1])
+        ranked = sorted(zip(labels, proba, strict=True), key=lambda pair: -pair[1])
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         return IntentSignal(
             label=ranked[0][0],

@@ -18,7 +18,6 @@ bare :class:`~hybridroute.Policy` the signal values directly (see
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Union
 
 from hybridroute.exceptions import UsageError
 from hybridroute.models import (
@@ -34,7 +33,7 @@ __all__ = ["StubClassifier", "detected", "intent", "not_detected", "score"]
 
 _SIGNAL_TYPES = (IntentSignal, ScoreSignal, DetectionSignal)
 
-SignalSource = Union[Signal, Mapping[str, Signal], Callable[[Ticket], Signal]]
+SignalSource = Signal | Mapping[str, Signal] | Callable[[Ticket], Signal]
 """What a :class:`StubClassifier` answers with: one signal, signals by ticket id, or a function."""
 
 

@@ -1,0 +1,273 @@
+"""``hybridroute evaluate`` on small CSV files: the contract users script against."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import hybridroute as hr
+from hybridroute.cli import intent_models
+from hybridroute.cli.main import main
+from hybridroute.datasets import load_banking77, load_clinc150
+
+INTENTS = (
+    "card_arrival",
+    "exchange_rate",
+    "lost_or_stolen_card",
+    "passcode_forgotten",
+    "top_up_failed",
+    "verify_my_identity",
+)
+REQUIRED = (
+    "automation_rate",
+    "error_rate_automated",
+    "certified",
+    "alpha",
+    "delta",
+    "n_test",
+    "n_calibration",
+    "accuracy",
+    "oos_to_human_rate",
+    "certificate",
+    "methods",
+    "fallback_baseline",
+)
+
+
+def write_csv(path: Path, rows: list[tuple[str, str]], header=("text", "label")) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def rows_of(subset: str, per_intent: int) -> list[tuple[str, str]]:
+    texts, labels = load_banking77(subset, return_X_y=True)
+    taken: dict[str, int] = {}
+    rows = []
+    for text, label in zip(texts, labels, strict=True):
+        if label in INTENTS and taken.get(label, 0) < per_intent:
+            taken[label] = taken.get(label, 0) + 1
+            rows.append((text, label))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("csv")
+    oos = [t for t, y in zip(*load_clinc150("train", return_X_y=True), strict=True) if y == "oos"]
+    train = rows_of("train", 45) + [(t, "oos") for t in oos[:60]]
+    test = rows_of("test", 25) + [(t, "oos") for t in oos[:20]]  # seen in training
+    return {
+        "train": write_csv(folder / "train.csv", train),
+        "test": write_csv(folder / "test.csv", test),
+        "folder": folder,
+    }
+
+
+@pytest.fixture(scope="module")
+def evaluated(data, tmp_path_factory) -> tuple[Path, int]:
+    out = tmp_path_factory.mktemp("out")
+    code = main(
+        [
+            "evaluate",
+            "--train",
+            str(data["train"]),
+            "--test",
+            str(data["test"]),
+            "--alpha",
+            "0.1",
+            "--delta",
+            "0.1",
+            "--out",
+            str(out),
+            "--quiet",
+        ]
+    )
+    return out, code
+
+
+def test_writes_metrics_with_the_contract_keys(evaluated, data) -> None:
+    out, code = evaluated
+    assert code == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    for key in REQUIRED:
+        assert key in metrics, key
+    assert metrics["alpha"] == 0.1 and metrics["delta"] == 0.1
+    assert metrics["n_test"] == 6 * 25 + 20
+    assert metrics["n_calibration"] == round(0.2 * (6 * 45 + 60))
+    assert isinstance(metrics["certified"], bool)
+    assert set(metrics["methods"]) == {"global", "margin", "per_intent"}
+    assert 0.0 <= metrics["accuracy"] <= 1.0
+    assert (out / "report.html").exists() and len(list(out.glob("*.png"))) == 4
+
+
+def test_out_of_scope_is_handed_off_and_counted_wrong_if_automated(evaluated) -> None:
+    metrics = json.loads((evaluated[0] / "metrics.json").read_text())
+    assert metrics["oos_training"] == "explicit class"
+    # the oos test tickets are ones the model learned as out of scope: all go to a human
+    assert metrics["oos_to_human_rate"] == 1.0
+    assert metrics["handoffs_by_rule"].get("predicted_out_of_scope", 0) >= 20
+    oos_row = next(r for r in metrics["per_intent"] if r["intent"] == "oos")
+    assert oos_row["errors"] == oos_row["n_automated"]  # never counted as a right answer
+
+
+def test_the_certified_threshold_can_be_loaded_into_a_policy(evaluated) -> None:
+    out = evaluated[0]
+    metrics = json.loads((out / "metrics.json").read_text())
+    result = hr.CalibrationResult.load(out / "calibration.json")
+    assert result.threshold == metrics["threshold"]
+    assert result.certificate.id == metrics["certificate"]["id"]
+    policy = hr.Policy([hr.rule(result.condition(), hr.auto_reply())], default=hr.handoff())
+    assert policy.signals_used() == {"intent"}
+
+
+def test_prints_the_certified_policy_next_to_the_hand_set_fallback(data, tmp_path, capsys) -> None:
+    calibration = write_csv(tmp_path / "cal.csv", rows_of("train", 60)[-6 * 15 :])
+    code = main(
+        [
+            "evaluate",
+            "--train",
+            str(data["train"]),
+            "--test",
+            str(data["test"]),
+            "--calibration",
+            str(calibration),
+            "--per-intent",
+            "--out",
+            str(tmp_path / "o"),
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "hand-set fallback (0.3 / 0.1)" in printed and "certified, per_intent *" in printed
+    metrics = json.loads((tmp_path / "o" / "metrics.json").read_text())
+    assert metrics["method"] == "per_intent"
+    assert metrics["n_calibration"] == 6 * 15  # the given file, not a split of train
+    # tiny calibration set at alpha 0.02: nothing certified, nothing automated
+    assert metrics["certified"] is False and metrics["automation_rate"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("txt,label\nhello,card\n", r"line 1: missing column\(s\) text"),
+        ("text,label\nhello,card\n,card\n", r"line 3: empty text"),
+        ("text,label\nhello,\n", r"line 2: empty label"),
+        ("text,label\n", r"no data rows"),
+        ("", r"the file is empty"),
+    ],
+)
+def test_bad_csv_names_the_file_the_line_and_the_fix(data, tmp_path, capsys, content, expected):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(content, encoding="utf-8")
+    code = main(
+        [
+            "evaluate",
+            "--train",
+            str(bad),
+            "--test",
+            str(data["test"]),
+            "--out",
+            str(tmp_path / "o"),
+            "--quiet",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert str(bad) in err
+    assert re.search(expected, err), err
+
+
+def test_unreadable_csv(data, tmp_path, capsys) -> None:
+    latin = tmp_path / "latin1.csv"
+    latin.write_bytes("text,label\ncaf\xe9 card,card\n".encode("latin-1"))
+    assert (
+        main(
+            [
+                "evaluate",
+                "--train",
+                str(latin),
+                "--test",
+                str(data["test"]),
+                "--out",
+                str(tmp_path / "o"),
+                "--quiet",
+            ]
+        )
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert "line 2: not valid UTF-8" in err and "save the file as UTF-8" in err
+    assert (
+        main(
+            [
+                "evaluate",
+                "--train",
+                str(tmp_path / "missing.csv"),
+                "--test",
+                str(data["test"]),
+                "--out",
+                str(tmp_path / "o"),
+                "--quiet",
+            ]
+        )
+        == 2
+    )
+    assert "file not found" in capsys.readouterr().err
+
+
+def test_help_lists_the_models(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["evaluate", "--help"])
+    printed = capsys.readouterr().out
+    for name in ("tfidf", "minilm", "ensemble", "best"):
+        assert name in printed
+
+
+def test_unavailable_model_says_which_extra_to_install(data, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(intent_models, "_installed", lambda module: False)
+    assert (
+        main(
+            [
+                "evaluate",
+                "--train",
+                str(data["train"]),
+                "--test",
+                str(data["test"]),
+                "--out",
+                str(tmp_path / "o"),
+                "--model",
+                "ensemble",
+                "--quiet",
+            ]
+        )
+        == 2
+    )
+    assert "pip install 'hybridroute[embeddings]'" in capsys.readouterr().err
+    # with no extra installed, best is the default TF-IDF model
+    assert intent_models.resolve_model("best").name == "tfidf"
+    assert (
+        main(
+            [
+                "evaluate",
+                "--train",
+                str(data["train"]),
+                "--test",
+                str(data["test"]),
+                "--out",
+                str(tmp_path / "o"),
+                "--model",
+                "nope",
+                "--quiet",
+            ]
+        )
+        == 2
+    )
+    assert "choose one of tfidf, minilm, ensemble, best" in capsys.readouterr().err
