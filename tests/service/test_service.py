@@ -154,12 +154,9 @@ def test_audit_cli_shows_a_ticket(setup, tmp_path: Path, capsys) -> None:  # typ
 
 def test_echoes_of_our_own_writes_are_ignored_and_agent_messages_lock(setup) -> None:  # type: ignore[no-untyped-def]
     client, store, desk, worker = setup
-    from hybridroute.service.store import Event
-
     store.add_event("echo", "hr", "T-1", "bot_message", {})
     store.add_event("agent", "hr", "T-2", "agent_message", {})
     worker.run_until_idle()
     assert desk.comments("T-1") == [] and store.decisions_for("T-1") == []
     assert store.owner_of("T-2")[0] == "human"  # type: ignore[index]
     assert store.counts()["events"] == {"skipped": 2}
-    assert Event  # the stored event type is public for custom workers

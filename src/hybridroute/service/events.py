@@ -7,7 +7,9 @@ from typing import Any
 
 from hybridroute.exceptions import ValidationError
 
-__all__ = ["EventParser", "parse_hybridroute_event"]
+__all__ = ["KINDS", "EventParser", "parse_hybridroute_event"]
+
+KINDS = ("ticket", "message", "agent_message", "bot_message")
 
 EventParser = Callable[[Mapping[str, Any]], tuple[str, str, str]]
 """``payload -> (event_id, ticket_id, kind)``.
@@ -26,8 +28,11 @@ def parse_hybridroute_event(payload: Mapping[str, Any]) -> tuple[str, str, str]:
         if not isinstance(value, (str, int)) or str(value) == "":
             problems.append(f"{key} must be a non-empty string or number")
     kind = payload.get("kind", "ticket")
-    if kind not in ("ticket", "message"):
-        problems.append("kind must be 'ticket' (new ticket) or 'message' (new customer message)")
+    if kind not in KINDS:
+        problems.append(
+            "kind must be 'ticket' (new ticket), 'message' (new customer message), "
+            "'agent_message' or 'bot_message'"
+        )
     if problems:
         raise ValidationError("invalid webhook payload: " + "; ".join(problems))
     return str(payload["event_id"]), str(payload["ticket_id"]), str(kind)

@@ -967,7 +967,9 @@ def parametrize_with_checks(
     classifiers : sequence of classifiers
         Pass trainable ones unfitted; see :func:`check_classifier`.
     fit_data : (texts, labels), optional
-        Training data for trainable classifiers, as in :func:`check_classifier`.
+        Training data for trainable classifiers, as in :func:`check_classifier`. It
+        is given to every trainable classifier in the list, so group classifiers by
+        the data they learn from (intents, escalations...), one decorator per group.
 
     Returns
     -------
