@@ -153,7 +153,7 @@ def test_audit_cli_shows_a_ticket(setup, tmp_path: Path, capsys) -> None:  # typ
 
 
 def test_echoes_of_our_own_writes_are_ignored_and_agent_messages_lock(setup) -> None:  # type: ignore[no-untyped-def]
-    client, store, desk, worker = setup
+    _client, store, desk, worker = setup
     store.add_event("echo", "hr", "T-1", "bot_message", {})
     store.add_event("agent", "hr", "T-2", "agent_message", {})
     worker.run_until_idle()
