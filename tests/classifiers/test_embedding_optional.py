@@ -98,11 +98,11 @@ class _FixedProba:
         self.calls = 0
         self.is_fitted = True
 
-    def fit(self, X: TextsOrTickets, y: Iterable[Any]) -> _FixedProba:  # noqa: N803
+    def fit(self, X: TextsOrTickets, y: Iterable[Any]) -> _FixedProba:
         self.classes_ = tuple(sorted(set(y)))
         return self
 
-    def predict_proba(self, X: Sequence[str]) -> NDArray[np.float64]:  # noqa: N803
+    def predict_proba(self, X: Sequence[str]) -> NDArray[np.float64]:
         self.calls += 1
         return np.tile(self.row, (len(X), 1))
 

@@ -33,10 +33,10 @@ class FixedProba:
         self.proba = np.asarray(proba, dtype=np.float64)
         self.classes_ = np.asarray(classes)
 
-    def fit(self, X: Any, y: Any) -> FixedProba:  # noqa: N803
+    def fit(self, X: Any, y: Any) -> FixedProba:
         return self
 
-    def predict_proba(self, X: Sequence[str]) -> np.ndarray:  # noqa: N803
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
         return self.proba[: len(X)]
 
 
@@ -222,7 +222,7 @@ def test_out_of_range_probabilities_are_clipped_and_renormalised() -> None:
 
 def test_an_estimator_that_raises_becomes_a_classifier_error() -> None:
     class Crashing(FixedProba):
-        def predict_proba(self, X: Sequence[str]) -> np.ndarray:  # noqa: N803
+        def predict_proba(self, X: Sequence[str]) -> np.ndarray:
             raise RuntimeError("model server gone")
 
     clf = SklearnIntentClassifier(Crashing([[1.0]], ["a"]))

@@ -9,7 +9,9 @@ hybridroute never asks you to subclass anything. A classifier is any object with
 Optionally it may have
 
 * ``fit(tickets_or_texts, labels)`` returning itself (then it is *trainable*, and
-  scoring before fitting raises :class:`hybridroute.NotFittedError`), and
+  scoring before fitting raises :class:`hybridroute.NotFittedError`, unless it
+  declares ``requires_fit = False`` because it works with defaults until fitted,
+  like :class:`~hybridroute.ComplexityScorer`),
 * ``uses``: names of signals produced by *earlier* classifiers in the router that
   it wants to read; the router then calls ``score(tickets, upstream=...)`` with one
   mapping of those signals per ticket (missing signals are simply absent).

@@ -390,10 +390,10 @@ class _EmbeddingFeatures(BaseEstimator, TransformerMixin):  # type: ignore[misc]
     def __init__(self, embedder: SentenceEmbedder) -> None:
         self.embedder = embedder
 
-    def fit(self, X: Sequence[str], y: Any = None) -> _EmbeddingFeatures:  # noqa: N803
+    def fit(self, X: Sequence[str], y: Any = None) -> _EmbeddingFeatures:
         return self
 
-    def transform(self, X: Sequence[str]) -> NDArray[np.float32]:  # noqa: N803
+    def transform(self, X: Sequence[str]) -> NDArray[np.float32]:
         return self.embedder.encode(X)
 
     def __sklearn_is_fitted__(self) -> bool:
@@ -454,7 +454,7 @@ class EmbeddingIntentClassifier(SklearnIntentClassifier):
         self,
         *,
         embedder: SentenceEmbedder | None = None,
-        C: float = DEFAULT_EMBEDDING_C,  # noqa: N803 (scikit-learn's name)
+        C: float = DEFAULT_EMBEDDING_C,
         max_iter: int = 1000,
         name: str = "intent",
         top_k: int = 5,
@@ -482,11 +482,11 @@ class EmbeddingIntentClassifier(SklearnIntentClassifier):
 class ProbabilisticIntentClassifier(Protocol):
     """What an ensemble member needs: trainable, with intent probabilities by label."""
 
-    def fit(self, X: TextsOrTickets, y: Iterable[Any]) -> Any:  # noqa: N803
+    def fit(self, X: TextsOrTickets, y: Iterable[Any]) -> Any:
         """Learn from texts and their intents."""
         ...
 
-    def predict_proba(self, X: Sequence[str]) -> NDArray[np.float64]:  # noqa: N803
+    def predict_proba(self, X: Sequence[str]) -> NDArray[np.float64]:
         """Probability of each intent (columns in the order of ``classes_``) per text."""
         ...
 
@@ -611,7 +611,7 @@ class EnsembleIntentClassifier:
 
     def fit(
         self,
-        X: TextsOrTickets,  # noqa: N803 (scikit-learn's name)
+        X: TextsOrTickets,
         y: Iterable[Any],
     ) -> EnsembleIntentClassifier:
         """Fit every member, in turn, on the same texts and intents.
@@ -637,7 +637,7 @@ class EnsembleIntentClassifier:
 
     def predict_proba(
         self,
-        X: Sequence[str] | Sequence[Ticket],  # noqa: N803 (scikit-learn's name)
+        X: Sequence[str] | Sequence[Ticket],
     ) -> NDArray[np.float64]:
         """Weighted average of the members' probabilities, one call per member.
 

@@ -99,7 +99,7 @@ class IntentClassifier(SklearnIntentClassifier):
     def __init__(
         self,
         *,
-        C: float = 20.0,  # noqa: N803 (scikit-learn's name)
+        C: float = 20.0,
         max_iter: int = 2000,
         top_k: int = 5,
         name: str = "intent",

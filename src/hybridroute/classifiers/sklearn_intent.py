@@ -135,7 +135,7 @@ class SklearnIntentClassifier:
 
     def fit(
         self: _Self,
-        X: TextsOrTickets,  # noqa: N803 (scikit-learn's name)
+        X: TextsOrTickets,
         y: Iterable[Any],
     ) -> _Self:
         """Train the wrapped estimator, in place, on texts and their intents.
@@ -179,7 +179,7 @@ class SklearnIntentClassifier:
 
     def predict_proba(
         self,
-        X: Sequence[str] | Sequence[Ticket],  # noqa: N803 (scikit-learn's name)
+        X: Sequence[str] | Sequence[Ticket],
     ) -> NDArray[np.float64]:
         """Probability of every intent for each text or ticket.
 

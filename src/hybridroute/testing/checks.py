@@ -42,7 +42,6 @@ import joblib
 import numpy as np
 
 from hybridroute.classifiers.base import Classifier
-from hybridroute.classifiers.complexity import ComplexityScorer
 from hybridroute.datasets import load_banking77
 from hybridroute.exceptions import NotFittedError, UsageError
 from hybridroute.models import MAX_TEXT_LENGTH, DetectionSignal, IntentSignal, ScoreSignal, Ticket
@@ -105,10 +104,6 @@ ROUNDS_PER_THREAD = 8
 
 _SIGNAL_TYPES = (IntentSignal, ScoreSignal, DetectionSignal)
 
-# ComplexityScorer has fit() but scores with documented default weights until fitted,
-# and does not declare requires_fit = False itself.
-_WORKS_UNFITTED: tuple[type, ...] = (ComplexityScorer,)
-
 
 class ContractViolation(AssertionError):
     """A classifier breaks the classifier contract.
@@ -151,7 +146,7 @@ def classifier_tags(clf: Classifier) -> ClassifierTags:
     """
     trainable = callable(getattr(clf, "fit", None))
     defaults = {
-        "requires_fit": trainable and not isinstance(clf, _WORKS_UNFITTED),
+        "requires_fit": trainable,
         "deterministic": True,
         "thread_safe": True,
     }

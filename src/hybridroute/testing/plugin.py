@@ -16,13 +16,14 @@ Disable it with ``pytest -p no:hybridroute``.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
-from hybridroute.models import Decision
-from hybridroute.testing.capture import capture_decisions
-from hybridroute.testing.factories import TicketFactory
-from hybridroute.testing.memory_helpdesk import MemoryHelpdesk
+if TYPE_CHECKING:  # imported lazily: pytest loads this plugin in every project
+    from hybridroute.models import Decision
+    from hybridroute.testing.factories import TicketFactory
+    from hybridroute.testing.memory_helpdesk import MemoryHelpdesk
 
 __all__ = ["captured_decisions", "memory_helpdesk", "ticket_factory"]
 
@@ -30,12 +31,16 @@ __all__ = ["captured_decisions", "memory_helpdesk", "ticket_factory"]
 @pytest.fixture
 def ticket_factory() -> TicketFactory:
     """A ticket factory seeded with 0: the same tickets on every run."""
+    from hybridroute.testing.factories import TicketFactory
+
     return TicketFactory(seed=0)
 
 
 @pytest.fixture
 def captured_decisions() -> Iterator[list[Decision]]:
     """Every decision routers make during the test, in order."""
+    from hybridroute.testing.capture import capture_decisions
+
     with capture_decisions() as decisions:
         yield decisions
 
@@ -43,4 +48,6 @@ def captured_decisions() -> Iterator[list[Decision]]:
 @pytest.fixture
 def memory_helpdesk() -> MemoryHelpdesk:
     """An empty in-memory helpdesk; seed it with ``add_ticket``."""
+    from hybridroute.testing.memory_helpdesk import MemoryHelpdesk
+
     return MemoryHelpdesk()
