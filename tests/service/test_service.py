@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -160,3 +161,25 @@ def test_echoes_of_our_own_writes_are_ignored_and_agent_messages_lock(setup) -> 
     assert desk.comments("T-1") == [] and store.decisions_for("T-1") == []
     assert store.owner_of("T-2")[0] == "human"  # type: ignore[index]
     assert store.counts()["events"] == {"skipped": 2}
+
+
+def test_transient_helpdesk_failures_back_off_and_then_deliver(
+    tmp_path: Path, router: hr.Router
+) -> None:
+    from hybridroute.exceptions import HelpdeskRateLimited
+    from hybridroute.testing import MemoryHelpdesk
+
+    store = OutboxStore(tmp_path / "s.db")
+    desk = MemoryHelpdesk([hr.Ticket(id="T-9", body="When will my card arrive?")])
+    desk.fail_next(1, HelpdeskRateLimited("slow down", retry_after=1.0), methods=["post_reply"])
+    worker = Worker(store, router, desk, backoff=0.05)
+    store.add_event("e9", "hr", "T-9", "ticket", {})
+    worker.run_once()
+    assert store.counts()["actions"] == {"pending": 1}  # failed once, waiting out Retry-After
+    assert worker.run_once() == (0, 0)  # too early to retry
+    time.sleep(1.05)
+    worker.run_until_idle()
+    assert store.counts()["actions"] == {"done": 1}
+    assert len(desk.replies("T-9")) == 1
+    failed = [e for e in store.audit_log("T-9") if e["kind"] == "action.failed"]
+    assert failed and failed[0]["detail"]["retry_in"] >= 1.0

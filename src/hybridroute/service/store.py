@@ -68,6 +68,7 @@ CREATE TABLE IF NOT EXISTS actions (
     attempts        INTEGER NOT NULL DEFAULT 0,
     last_error      TEXT,
     receipt         TEXT,
+    not_before      REAL NOT NULL DEFAULT 0,  -- backoff: no retry before this time
     updated_at      REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS actions_status ON actions(status, id);
@@ -331,13 +332,19 @@ class OutboxStore:
                 receipt=receipt,
             )
 
-    def action_failed(self, pending: PendingAction, error: str, *, give_up: bool) -> None:
-        """Record a failed delivery attempt (given up: stays visible as 'failed')."""
+    def action_failed(
+        self, pending: PendingAction, error: str, *, give_up: bool, retry_in: float = 0.0
+    ) -> None:
+        """Record a failed delivery attempt; retry no sooner than ``retry_in`` seconds.
+
+        Given up, the action stays visible as 'failed' for a person to look at.
+        """
+        now = time.time()
         with self._tx() as db:
             db.execute(
                 "UPDATE actions SET attempts = attempts + 1, last_error = ?, status = ?, "
-                "updated_at = ? WHERE id = ?",
-                (error, "failed" if give_up else "pending", time.time(), pending.id),
+                "not_before = ?, updated_at = ? WHERE id = ?",
+                (error, "failed" if give_up else "pending", now + retry_in, now, pending.id),
             )
             self._audit(
                 db,
@@ -347,6 +354,7 @@ class OutboxStore:
                 kind=pending.action.kind,
                 error=error,
                 gave_up=give_up,
+                retry_in=round(retry_in, 2),
             )
 
     # -- ownership -----------------------------------------------------------------------

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 
 from hybridroute.adapters.actions import DEFAULT_HANDOFF_NOTICE, apply_action, plan_actions
 from hybridroute.adapters.base import HelpdeskAdapter
-from hybridroute.exceptions import HelpdeskError, HelpdeskNotFound, HelpdeskUnavailable
+from hybridroute.exceptions import (
+    HelpdeskError,
+    HelpdeskNotFound,
+    HelpdeskRateLimited,
+    HelpdeskUnavailable,
+)
 from hybridroute.models import Role, Ticket
 from hybridroute.router import Router
 from hybridroute.service.store import Event, OutboxStore, PendingAction
@@ -42,6 +46,9 @@ class Worker:
     max_attempts : int
         Attempts at a transient failure before an event or action is marked failed
         (it stays in the store, visible in the audit log, for a person to retry).
+    backoff, max_backoff : float
+        Seconds before retrying a failed action: ``backoff * 2**attempts``, at most
+        ``max_backoff``, and never sooner than a rate limit's ``Retry-After``.
     """
 
     def __init__(
@@ -52,12 +59,16 @@ class Worker:
         *,
         handoff_notice: str | None = DEFAULT_HANDOFF_NOTICE,
         max_attempts: int = 8,
+        backoff: float = 0.5,
+        max_backoff: float = 60.0,
     ) -> None:
         self.store = store
         self.router = router
         self.adapter = adapter
         self.handoff_notice = handoff_notice
         self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.max_backoff = max_backoff
         self.wake = threading.Event()
 
     # -- deciding --------------------------------------------------------------------------
@@ -105,7 +116,12 @@ class Worker:
             receipt = apply_action(self.adapter, pending.action)
         except HelpdeskUnavailable as exc:
             give_up = pending.attempts + 1 >= self.max_attempts
-            self.store.action_failed(pending, f"{type(exc).__name__}: {exc}", give_up=give_up)
+            wait = min(self.max_backoff, self.backoff * 2**pending.attempts)
+            if isinstance(exc, HelpdeskRateLimited) and exc.retry_after is not None:
+                wait = max(wait, exc.retry_after)  # the helpdesk said when
+            self.store.action_failed(
+                pending, f"{type(exc).__name__}: {exc}", give_up=give_up, retry_in=wait
+            )
             return
         except HelpdeskError as exc:
             self.store.action_failed(pending, f"{type(exc).__name__}: {exc}", give_up=True)
@@ -142,8 +158,6 @@ class Worker:
             if events == 0 and actions == 0:
                 self.wake.wait(poll_interval)
                 self.wake.clear()
-            elif actions and not events:
-                time.sleep(0.05)  # transient failures: do not spin on a failing helpdesk
 
 
 def _agent_replied(ticket: Ticket) -> bool:
