@@ -301,13 +301,13 @@ class OutboxStore:
     # -- actions -------------------------------------------------------------------------
 
     def pending_actions(self, limit: int = 100) -> list[PendingAction]:
-        """Actions not yet done, in the order they were planned."""
+        """Actions not yet done and not backing off, in the order they were planned."""
         rows = (
             self._conn()
             .execute(
                 "SELECT id, event_id, action, attempts FROM actions WHERE status = 'pending' "
-                "ORDER BY id LIMIT ?",
-                (limit,),
+                "AND not_before <= ? ORDER BY id LIMIT ?",
+                (time.time(), limit),
             )
             .fetchall()
         )
