@@ -165,6 +165,7 @@ def _run(args: argparse.Namespace) -> int:
         metrics=evaluation.metrics,
         notes=_notes(evaluation),
         title=f"hybridroute evaluate: {evaluation.model} model, {config.method} method",
+        headline=f"certified ({config.method})",
     )
     evaluation.calibration.save(files.directory / "calibration.json")
     print(format_summary(evaluation))

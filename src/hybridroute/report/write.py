@@ -84,6 +84,7 @@ def write_report(
     metrics: Mapping[str, Any] | None = None,
     notes: tuple[str, ...] = (),
     title: str = "hybridroute evaluation",
+    headline: str | None = None,
 ) -> ReportFiles:
     """Write ``metrics.json``, ``report.html`` and four PNG plots into ``out_dir``.
 
@@ -111,6 +112,9 @@ def write_report(
         Shown on the page.
     title : str
         The page title.
+    headline : str, optional
+        Name of ``result`` in the table (default: "certified policy", or "policy"
+        without a calibration).
 
     Returns
     -------
@@ -132,7 +136,7 @@ def write_report(
         statement = "No calibration: this policy carries no error guarantee."
     else:
         statement = calibration.certificate.statement()
-    headline_name = "certified policy" if calibration is not None else "policy"
+    headline_name = headline or ("certified policy" if calibration is not None else "policy")
     rows = {headline_name: result, **(alternatives or {}), **baselines}
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     content = PageContent(
