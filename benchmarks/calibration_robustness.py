@@ -69,9 +69,7 @@ def main() -> None:
         grid = np.sort(data.confidence)[::-1][113::10]
         naive = run_fixed_sequence(data.confidence, data.errors, grid, ALPHA, DELTA)
         last = naive.certified_thresholds[-1] if naive.rejected else None
-        row: dict[str, object] = {
-            "naive strict-to-lax": on_test(ConfidenceScore(), last)
-        }
+        row: dict[str, object] = {"naive strict-to-lax": on_test(ConfidenceScore(), last)}
         for method in ("global", "per_intent"):
             runs = [
                 calibrate_outcomes(data, alpha=ALPHA, delta=DELTA, method=method, random_state=r)

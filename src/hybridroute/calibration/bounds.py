@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import math
 
-from scipy.stats import beta, binom
-
 __all__ = [
     "binomial_p_value",
     "certified_error_bound",
@@ -41,6 +39,8 @@ def binomial_p_value(errors: int, n: int, alpha: float) -> float:
     float
         ``P(Binomial(n, alpha) <= errors)``; 1.0 when ``n == 0``.
     """
+    from scipy.stats import binom  # lazy: scipy.stats costs ~1 s at import
+
     if n == 0:
         return 1.0
     return float(binom.cdf(errors, n, alpha))
@@ -52,6 +52,8 @@ def certified_error_bound(errors: int, n: int, delta: float) -> float:
     The smallest ``alpha`` for which :func:`binomial_p_value` would be ``<= delta``.
     Returns 1.0 for ``n == 0`` (nothing observed, nothing known).
     """
+    from scipy.stats import beta  # lazy: scipy.stats costs ~1 s at import
+
     if n == 0 or errors >= n:
         return 1.0
     return float(beta.ppf(1.0 - delta, errors + 1, n - errors))
@@ -59,6 +61,8 @@ def certified_error_bound(errors: int, n: int, delta: float) -> float:
 
 def clopper_pearson_interval(errors: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """Two-sided exact interval for a binomial rate, for reports."""
+    from scipy.stats import beta  # lazy: scipy.stats costs ~1 s at import
+
     if n == 0:
         return 0.0, 1.0
     tail = (1.0 - confidence) / 2

@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import ks_2samp, norm
 
 __all__ = ["DriftReport", "DriftWarning", "check_drift"]
 
@@ -66,6 +65,8 @@ class DriftReport:
 
 
 def _two_proportion_p(k1: int, n1: int, k2: int, n2: int) -> float:
+    from scipy.stats import norm  # lazy: scipy.stats costs ~1 s at import
+
     pooled = (k1 + k2) / (n1 + n2)
     var = pooled * (1 - pooled) * (1 / n1 + 1 / n2)
     if var <= 0:
@@ -97,6 +98,8 @@ def check_drift(
     warn : bool
         Emit a :class:`DriftWarning` when drift is detected.
     """
+    from scipy.stats import ks_2samp  # lazy: scipy.stats costs ~1 s at import
+
     ref = np.asarray(reference_scores, dtype=float)
     live = np.asarray(live_scores, dtype=float)
     if ref.size == 0 or live.size == 0:

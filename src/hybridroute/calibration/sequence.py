@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import beta, binom
 
 from hybridroute.calibration.bounds import binomial_p_value
 
@@ -100,6 +99,7 @@ def _smoothed_risk(
     lucky tickets makes a risky threshold look safe); the two-parameter fit borrows
     strength from every tuning ticket.
     """
+    from scipy.stats import beta  # lazy: scipy.stats costs ~1 s at import
     from sklearn.linear_model import LogisticRegression
 
     finite = np.isfinite(scores)
@@ -133,6 +133,8 @@ def _error_slack(
     rejects, minus the expected errors: small counts have negative slack (they
     cannot be certified at all), risky points too; the best start sits between.
     """
+    from scipy.stats import binom  # lazy: scipy.stats costs ~1 s at import
+
     expected_n = np.maximum(np.round(n_tune / max(tune_size, 1) * test_size), 1).astype(int)
     k_crit = binom.ppf(level, expected_n, alpha).astype(int)
     # binom.ppf gives the smallest k with cdf >= level; step back where cdf exceeds it
