@@ -79,8 +79,7 @@ class Worker:
             self.store.skip_event(event, "our own message; nothing to decide")
             return
         if event.kind == "agent_message":
-            self.store.set_owner(event.ticket_id, HUMAN, "a human agent replied on the ticket")
-            self.store.skip_event(event, "a human agent replied; ownership moved to humans")
+            self._hand_to_humans(event)
             return
         try:
             ticket = self.adapter.fetch_ticket(event.ticket_id)
@@ -97,8 +96,7 @@ class Worker:
             self.store.skip_event(event, "a human owns this ticket; the bot stays silent")
             return
         if _agent_replied(ticket):
-            self.store.set_owner(ticket.id, HUMAN, "a human agent replied on the ticket")
-            self.store.skip_event(event, "a human agent replied; ownership moved to humans")
+            self._hand_to_humans(event)
             return
         came_back = owner is not None and owner[1] > 0 and event.kind == "message"
         reason = "customer came back after an automated reply" if came_back else None
@@ -107,6 +105,11 @@ class Worker:
         new_owner = BOT if decision.automated else HUMAN
         why = "automated reply" if decision.automated else f"handed off: {decision.rule}"
         self.store.record_decision(event, decision, plan, owner=new_owner, reason=why)
+
+    def _hand_to_humans(self, event: Event) -> None:
+        """An agent replied: the ticket is theirs, the bot stays silent from now on."""
+        self.store.set_owner(event.ticket_id, HUMAN, "a human agent replied on the ticket")
+        self.store.skip_event(event, "a human agent replied; ownership moved to humans")
 
     # -- delivering ------------------------------------------------------------------------
 
