@@ -6,7 +6,10 @@ sentence embeddings are cached in ``benchmarks/.cache/embeddings.sqlite``.
 
 The ensemble's probabilities are the equal-weight average of the cached TF-IDF and
 MiniLM probabilities, column-aligned by label: exactly what
-``EnsembleIntentClassifier`` computes, without refitting its members.
+``EnsembleIntentClassifier`` computes, without refitting its members. The
+``ensemble-oos`` probabilities come from the library's
+``FamiliarityWeightedIntentClassifier`` wrapped around those cached ensemble
+probabilities, with the cached MiniLM embeddings.
 """
 
 from __future__ import annotations
@@ -69,6 +72,8 @@ def model_probabilities(
         column = {c: i for i, c in enumerate(b.classes)}
         aligned = b.proba[:, [column[c] for c in a.classes]]
         return Probabilities(a.classes, (a.proba + aligned) / 2)
+    if model == "ensemble-oos":
+        return _familiarity_weighted(train_texts, train_labels, texts, verbose=verbose)
     key = _digest([model], list(train_texts), list(train_labels), list(texts))
     path = CACHE / f"proba-{model}-{key}.npz"
     if path.exists():
@@ -86,6 +91,38 @@ def model_probabilities(
     if verbose:
         print(f"  [{model}] trained and scored in {time.perf_counter() - started:.1f}s", flush=True)
     return Probabilities(classes, proba.astype(np.float32))
+
+
+class _Precomputed:
+    """A fitted intent classifier that looks its probabilities up by text."""
+
+    def __init__(self, p: Probabilities, texts: Sequence[str]) -> None:
+        self.classes_ = p.classes
+        self._row = {t: i for i, t in enumerate(texts)}
+        self._proba = np.asarray(p.proba, dtype=np.float64)
+
+    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> _Precomputed:
+        return self
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        return self._proba[[self._row[t] for t in texts]]
+
+
+def _familiarity_weighted(
+    train_texts: Sequence[str],
+    train_labels: Sequence[str],
+    texts: Sequence[str],
+    *,
+    verbose: bool,
+) -> Probabilities:
+    from hybridroute.classifiers.embedding import EmbeddingCache, SentenceEmbedder
+    from hybridroute.classifiers.familiarity import FamiliarityWeightedIntentClassifier
+
+    ensemble = model_probabilities("ensemble", train_texts, train_labels, texts, verbose=verbose)
+    embedder = SentenceEmbedder(cache=EmbeddingCache(EMBEDDINGS))
+    clf = FamiliarityWeightedIntentClassifier(_Precomputed(ensemble, texts), embedder=embedder)
+    clf.fit(list(train_texts), list(train_labels))
+    return Probabilities(clf.classes_, clf.predict_proba(list(texts)).astype(np.float32))
 
 
 def outcomes_from(p: Probabilities, labels: Sequence[str]) -> IntentOutcomes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import binom
@@ -65,3 +66,12 @@ def test_nothing_observed_means_nothing_known() -> None:
 def test_interval_contains_the_observed_rate() -> None:
     low, high = clopper_pearson_interval(7, 200)
     assert low < 7 / 200 < high
+
+
+def test_vectorised_p_values_match_the_scalar_ones() -> None:
+    from hybridroute.calibration import binomial_p_value, binomial_p_values
+
+    errors = [0, 1, 5, 0, 3, 40]
+    n = [0, 10, 114, 114, 500, 1000]
+    expected = [binomial_p_value(k, m, 0.02) for k, m in zip(errors, n, strict=True)]
+    assert binomial_p_values(errors, n, 0.02).tolist() == pytest.approx(expected, rel=1e-12)

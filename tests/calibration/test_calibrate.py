@@ -206,3 +206,85 @@ def test_drift_check_warns_only_on_drift() -> None:
 def test_bad_arguments_say_what_is_wrong(kwargs: dict, match: str) -> None:
     with pytest.raises(hr.UsageError, match=match):
         calibrate_outcomes(simulate(100, np.random.default_rng(0)), **kwargs)
+
+
+# Two risks at once: out-of-scope tickets (10%) score Beta(2, 3), lower than in-scope
+# ones (Beta(4, 1), wrong with probability 0.08 * (1 - confidence)). Certifying the
+# error alone lets about 7% of out-of-scope tickets through; certifying at least 97%
+# of them to a human needs a stricter threshold.
+OOS_SHARE, MIN_TO_HUMAN = 0.10, 0.97
+
+
+def simulate_with_oos(n: int, rng: np.random.Generator) -> IntentOutcomes:
+    oos = rng.uniform(size=n) < OOS_SHARE
+    conf = np.where(oos, rng.beta(2, 3, size=n), rng.beta(4, 1, size=n))
+    wrong = rng.uniform(size=n) < 0.08 * (1 - conf)
+    predicted = np.where(wrong, "other", "right")
+    labels = np.where(oos, "oos", "right")
+    return IntentOutcomes(conf, conf / 2, list(predicted), list(labels))
+
+
+def true_leak(t: float) -> float:
+    """Share of out-of-scope tickets scoring >= t: 1 - I_t(2, 3) = 1 - (6t^2 - 8t^3 + 3t^4)."""
+    return 1 - (6 * t**2 - 8 * t**3 + 3 * t**4)
+
+
+def true_risk_with_oos(t: float) -> float:
+    """Error among tickets automated at t: in-scope mistakes plus every out-of-scope ticket."""
+    in_auto = (1 - OOS_SHARE) * (1 - t**4)
+    in_wrong = (1 - OOS_SHARE) * 0.08 * (1 - t**4 - 0.8 * (1 - t**5))
+    oos_auto = OOS_SHARE * true_leak(t)
+    return (in_wrong + oos_auto) / (in_auto + oos_auto)
+
+
+def test_joint_out_of_scope_guarantee_holds_over_many_draws() -> None:
+    rng = np.random.default_rng(7)
+    reps, violations, error_only_leaks, automated = 60, 0, [], []
+    for rep in range(reps):
+        data = simulate_with_oos(2500, rng)
+        joint = calibrate_outcomes(
+            data, alpha=ALPHA, delta=DELTA, random_state=rep, min_oos_to_human=MIN_TO_HUMAN
+        )
+        if rep < 15:
+            alone = calibrate_outcomes(data, alpha=ALPHA, delta=DELTA, random_state=rep)
+            error_only_leaks.append(1.0 if alone.threshold is None else true_leak(alone.threshold))
+        if joint.threshold is not None:
+            t = joint.threshold
+            violations += true_leak(t) > 1 - MIN_TO_HUMAN or true_risk_with_oos(t) > ALPHA
+            automated.append(OOS_SHARE * true_leak(t) + (1 - OOS_SHARE) * (1 - t**4))
+    # the error certificate alone lets more out-of-scope tickets through than allowed
+    assert np.mean(error_only_leaks) > 1 - MIN_TO_HUMAN
+    # 60 draws: a true violation rate of 0.1 exceeds 0.2 with probability about 1%
+    assert violations / reps <= 0.2
+    # and it is not vacuous: leak 3% needs t ~ 0.80, which automates ~53%
+    assert len(automated) >= 0.9 * reps and np.mean(automated) > 0.35
+
+
+def test_joint_certificate_states_both_risks(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    data = simulate_with_oos(4000, np.random.default_rng(3))
+    result = calibrate_outcomes(data, alpha=ALPHA, delta=DELTA, min_oos_to_human=MIN_TO_HUMAN)
+    cert = result.certificate
+    assert result.certified and cert.min_oos_to_human == MIN_TO_HUMAN
+    assert cert.n_out_of_scope > 0
+    assert cert.out_of_scope_automated <= cert.n_out_of_scope
+    assert cert.oos_to_human_bound is not None and cert.oos_to_human_bound >= MIN_TO_HUMAN
+    assert "out-of-scope tickets go to a human" in cert.statement()
+    result.save(tmp_path / "cert.json")
+    assert CalibrationResult.load(tmp_path / "cert.json").certificate == cert
+
+
+def test_joint_certification_needs_out_of_scope_tickets() -> None:
+    no_oos = simulate(500, np.random.default_rng(0))
+    with pytest.raises(hr.UsageError, match="needs out-of-scope tickets"):
+        calibrate_outcomes(no_oos, min_oos_to_human=0.97)
+    with pytest.raises(hr.UsageError, match="min_oos_to_human"):
+        calibrate_outcomes(simulate_with_oos(500, np.random.default_rng(0)), min_oos_to_human=1.0)
+
+
+def test_too_few_out_of_scope_tickets_certifies_nothing_and_says_why() -> None:
+    # about 40 out-of-scope tickets in the test split; 76 are needed for 97% at delta 0.1
+    data = simulate_with_oos(500, np.random.default_rng(1))
+    result = calibrate_outcomes(data, alpha=0.05, delta=DELTA, min_oos_to_human=MIN_TO_HUMAN)
+    assert not result.certified and result.threshold is None
+    assert any("out-of-scope tickets; certifying" in note for note in result.notes)
+    assert "Nothing certified" in result.certificate.statement()

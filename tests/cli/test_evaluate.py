@@ -270,4 +270,38 @@ def test_unavailable_model_says_which_extra_to_install(data, tmp_path, capsys, m
         )
         == 2
     )
-    assert "choose one of tfidf, minilm, ensemble, best" in capsys.readouterr().err
+    assert "choose one of tfidf, minilm, ensemble, ensemble-oos, best" in capsys.readouterr().err
+
+
+def test_best_model_depends_on_out_of_scope_traffic(monkeypatch) -> None:
+    monkeypatch.setattr(intent_models, "_installed", lambda module: True)
+    assert intent_models.resolve_model("best").name == "ensemble"
+    best = intent_models.resolve_model("best", out_of_scope_traffic=True)
+    assert best.name == "ensemble-oos"
+
+
+def test_too_few_out_of_scope_rows_to_certify_the_oos_target_says_so(data, tmp_path) -> None:
+    out = tmp_path / "o"
+    code = main(
+        [
+            "evaluate",
+            "--train",
+            str(data["train"]),
+            "--test",
+            str(data["test"]),
+            "--alpha",
+            "0.1",
+            "--out",
+            str(out),
+            "--min-oos-to-human",
+            "0.97",
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["min_oos_to_human"] == 0.97
+    assert metrics["certificate"]["min_oos_to_human"] == 0.97
+    # about a dozen out-of-scope calibration rows: 97% cannot be shown, so nothing is certified
+    assert metrics["certified"] is False and metrics["automation_rate"] == 0.0
+    assert any("out-of-scope tickets; certifying" in n for n in metrics["calibration_notes"])

@@ -2,6 +2,7 @@
 
 from hybridroute.calibration.bounds import (
     binomial_p_value,
+    binomial_p_values,
     certified_error_bound,
     clopper_pearson_interval,
     min_tickets_to_certify,
@@ -35,6 +36,7 @@ __all__ = [
     "RiskCoveragePoint",
     "TargetAutomation",
     "binomial_p_value",
+    "binomial_p_values",
     "calibrate",
     "calibrate_outcomes",
     "certified_error_bound",

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
 __all__ = [
     "binomial_p_value",
+    "binomial_p_values",
     "certified_error_bound",
     "clopper_pearson_interval",
     "min_tickets_to_certify",
@@ -44,6 +48,16 @@ def binomial_p_value(errors: int, n: int, alpha: float) -> float:
     if n == 0:
         return 1.0
     return float(binom.cdf(errors, n, alpha))
+
+
+def binomial_p_values(errors: ArrayLike, n: ArrayLike, alpha: float) -> NDArray[np.float64]:
+    """:func:`binomial_p_value` for many (errors, n) pairs in one vectorised call."""
+    from scipy.stats import binom  # lazy: scipy.stats costs ~1 s at import
+
+    k = np.asarray(errors, dtype=np.int64)
+    m = np.asarray(n, dtype=np.int64)
+    p: NDArray[np.float64] = np.where(m == 0, 1.0, binom.cdf(k, np.maximum(m, 1), alpha))
+    return p
 
 
 def certified_error_bound(errors: int, n: int, delta: float) -> float:

@@ -25,7 +25,12 @@ from hybridroute.calibration.result import (
     RiskCoveragePoint,
     SequenceSummary,
 )
-from hybridroute.calibration.sequence import counts_at, plan_sequences, run_fixed_sequence
+from hybridroute.calibration.sequence import (
+    LeakRisk,
+    counts_at,
+    plan_sequences,
+    run_fixed_sequence,
+)
 from hybridroute.classifiers.base import Classifier, as_tickets
 from hybridroute.datasets import OUT_OF_SCOPE
 from hybridroute.exceptions import UsageError
@@ -105,6 +110,11 @@ class IntentOutcomes:
         out = fn.batch(self.confidence, self.margin, names)
         abstained = np.array([p is None for p in self.predicted])
         return np.where(abstained, -np.inf, out)
+
+    @property
+    def out_of_scope_mask(self) -> NDArray[np.bool_]:
+        """True for the out-of-scope tickets."""
+        return np.array([y == self.out_of_scope for y in self.labels], dtype=bool)
 
     def sha256(self) -> str:
         """A fingerprint of the outcomes (labels, predictions, confidences)."""
@@ -239,10 +249,12 @@ def calibrate_outcomes(
     random_state: int = 0,
     grid_size: int = 200,
     backup_share: float = 0.1,
+    min_oos_to_human: float | None = None,
     data_sha256: str | None = None,
 ) -> CalibrationResult:
     """Certify a threshold from precomputed outcomes; see :func:`calibrate`."""
     _check_arguments(alpha, delta, tune_fraction, len(outcomes))
+    leak_limit = _check_oos_target(min_oos_to_human, outcomes)
     objective = objective or MaxAutomation()
     rng = np.random.default_rng(random_state)
     order = rng.permutation(len(outcomes))
@@ -260,6 +272,10 @@ def calibrate_outcomes(
             score_fn = learned
 
     s_tune, s_test = tune.scores(score_fn), test.scores(score_fn)
+    tune_leak = test_leak = None
+    if leak_limit is not None:
+        tune_leak = LeakRisk(tune.out_of_scope_mask, leak_limit)
+        test_leak = LeakRisk(test.out_of_scope_mask, leak_limit)
     sequences = plan_sequences(
         s_tune,
         tune.errors,
@@ -268,8 +284,12 @@ def calibrate_outcomes(
         test_size=len(test),
         grid_size=grid_size,
         backup_share=backup_share,
+        tune_leak=tune_leak,
     )
-    runs = [run_fixed_sequence(s_test, test.errors, t, alpha, level) for t, level in sequences]
+    runs = [
+        run_fixed_sequence(s_test, test.errors, t, alpha, level, leak=test_leak)
+        for t, level in sequences
+    ]
     certified = np.array(sorted({t for r in runs for t in r.certified_thresholds}, reverse=True))
     needed = min_tickets_to_certify(alpha, delta)
     if len(test) < needed:
@@ -277,6 +297,15 @@ def calibrate_outcomes(
             f"the test split has {len(test)} tickets; certifying alpha={alpha} at "
             f"delta={delta} needs at least {needed} automated tickets even with zero errors"
         )
+    n_oos = int(test.out_of_scope_mask.sum())
+    if leak_limit is not None:
+        needed_oos = min_tickets_to_certify(leak_limit, delta)
+        if n_oos < needed_oos:
+            notes.append(
+                f"the test split has {n_oos} out-of-scope tickets; certifying that at least "
+                f"{min_oos_to_human:.1%} of them go to a human needs at least {needed_oos} "
+                "even if none is automated: add labelled out-of-scope tickets"
+            )
 
     chosen: float | None = None
     if certified.size:
@@ -290,6 +319,7 @@ def calibrate_outcomes(
     cut = np.inf if chosen is None else chosen
     n_automated = int((s_test >= cut).sum())
     errors = int((test.errors & (s_test >= cut)).sum())
+    oos_automated = int((test.out_of_scope_mask & (s_test >= cut)).sum())
     stamp = datetime.now(timezone.utc)
     core: dict[str, Any] = {
         "certified": bool(certified.size),
@@ -305,6 +335,12 @@ def calibrate_outcomes(
         "error_rate": errors / n_automated if n_automated else 0.0,
         "error_bound": certified_error_bound(errors, n_automated, delta),
         "automation_rate": n_automated / len(test) if len(test) else 0.0,
+        "min_oos_to_human": min_oos_to_human,
+        "n_out_of_scope": n_oos,
+        "out_of_scope_automated": oos_automated,
+        "oos_to_human_bound": (
+            1.0 - certified_error_bound(oos_automated, n_oos, delta) if n_oos else None
+        ),
         "sequences": tuple(
             SequenceSummary(
                 start_threshold=r.thresholds[0] if r.thresholds else float("nan"),
@@ -334,6 +370,24 @@ def calibrate_outcomes(
     )
 
 
+def _check_oos_target(min_oos_to_human: float | None, outcomes: IntentOutcomes) -> float | None:
+    """The leak limit ``1 - min_oos_to_human``, after checking it can be tested at all."""
+    if min_oos_to_human is None:
+        return None
+    if not 0 < min_oos_to_human < 1:
+        raise UsageError(
+            "min_oos_to_human is the share of out-of-scope tickets that must go to a human, "
+            f"strictly between 0 and 1 (for example 0.97); got {min_oos_to_human}"
+        )
+    if not outcomes.out_of_scope_mask.any():
+        raise UsageError(
+            f"min_oos_to_human needs out-of-scope tickets (label {outcomes.out_of_scope!r}) in "
+            "the calibration data, in the share live traffic has; none were found. Add "
+            "labelled out-of-scope tickets, or leave min_oos_to_human unset"
+        )
+    return 1.0 - min_oos_to_human
+
+
 def _check_arguments(alpha: float, delta: float, tune_fraction: float, n: int) -> None:
     if not 0 < alpha < 1:
         raise UsageError(
@@ -360,6 +414,7 @@ def calibrate(
     random_state: int = 0,
     out_of_scope: str = OUT_OF_SCOPE,
     eligible: Sequence[bool] | None = None,
+    min_oos_to_human: float | None = None,
 ) -> CalibrationResult:
     """Certify an auto-reply threshold: at most ``alpha`` wrong, with probability ``1 - delta``.
 
@@ -398,6 +453,12 @@ def calibrate(
         threshold were met (not risky, intent has a template...). Calibrate on
         exactly the population the threshold will gate: the guarantee then holds
         for the tickets actually automated. Default: all tickets.
+    min_oos_to_human : float, optional
+        Also certify that at least this share of out-of-scope tickets is handed to
+        a human (for example 0.97), jointly with ``alpha`` at the same ``delta``:
+        each tested threshold must pass both binomial tests. The calibration data
+        must contain out-of-scope tickets in the share live traffic has. Default:
+        out-of-scope tickets only count as errors.
 
     Returns
     -------
@@ -430,5 +491,6 @@ def calibrate(
         objective=objective,
         tune_fraction=tune_fraction,
         random_state=random_state,
+        min_oos_to_human=min_oos_to_human,
         data_sha256=digest.hexdigest(),
     )

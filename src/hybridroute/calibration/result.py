@@ -27,7 +27,9 @@ EXCHANGEABILITY = (
 METHOD = (
     "Learn-then-Test (Angelopoulos, Bates, Candes, Jordan, Lei 2021): exact binomial "
     "p-values for H_t: error(t) > alpha, fixed-sequence testing over thresholds ordered "
-    "strict to lax, sequence start and grid chosen on a separate tuning split"
+    "strict to lax, sequence start and grid chosen on a separate tuning split; with "
+    "min_oos_to_human, each threshold's p-value is the larger of that and the binomial "
+    "p-value for H_t: share of out-of-scope tickets automated > 1 - min_oos_to_human"
 )
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -47,7 +49,9 @@ class Certificate(FrozenModel):
 
     The statement: with probability at least ``1 - delta`` over the draw of the
     calibration tickets, the error rate among tickets automated at ``threshold``
-    is at most ``alpha`` on tickets exchangeable with them.
+    is at most ``alpha`` on tickets exchangeable with them (and, with
+    ``min_oos_to_human``, at least that share of out-of-scope tickets is handed
+    to a human, jointly).
     """
 
     id: str
@@ -67,6 +71,15 @@ class Certificate(FrozenModel):
     error_bound: Probability
     """Clopper-Pearson upper bound (1 - delta) on the error rate at ``threshold``."""
     automation_rate: Probability
+    min_oos_to_human: Probability | None = None
+    """The certified floor on the share of out-of-scope tickets handed to a human, if any."""
+    n_out_of_scope: int = 0
+    """Out-of-scope tickets in the test split."""
+    out_of_scope_automated: int = 0
+    """Of those, how many ``threshold`` automates."""
+    oos_to_human_bound: Probability | None = None
+    """Clopper-Pearson lower bound (1 - delta) on the share of out-of-scope tickets
+    handed to a human at ``threshold`` (None without out-of-scope tickets)."""
     sequences: tuple[SequenceSummary, ...]
     data_sha256: str
     created_at: datetime
@@ -74,18 +87,27 @@ class Certificate(FrozenModel):
 
     def statement(self) -> str:
         """The guarantee in one sentence."""
+        oos = self.min_oos_to_human
         if not self.certified:
+            also = "" if oos is None else f" and sends {oos:.1%} of out-of-scope tickets to a human"
             return (
                 f"Nothing certified: on {self.n_test} test-split tickets no threshold keeps "
-                f"the error among automated tickets at most {self.alpha:.1%} with confidence "
-                f"{1 - self.delta:.0%}. Automate nothing."
+                f"the error among automated tickets at most {self.alpha:.1%}{also} with "
+                f"confidence {1 - self.delta:.0%}. Automate nothing."
+            )
+        both = ""
+        if oos is not None:
+            handed = self.n_out_of_scope - self.out_of_scope_automated
+            both = (
+                f", and at least {oos:.1%} of out-of-scope tickets go to a human (observed "
+                f"{handed}/{self.n_out_of_scope})"
             )
         return (
             f"With probability at least {1 - self.delta:.0%}, at most {self.alpha:.1%} of "
             f"tickets automated at {self.score.signal}.{self.score.kind} >= "
             f"{self.threshold:.4g} are wrong (observed {self.errors}/{self.n_automated}; "
-            f"automation {self.automation_rate:.1%} on calibration), provided live tickets "
-            "look like the calibration tickets."
+            f"automation {self.automation_rate:.1%} on calibration){both}, provided live "
+            "tickets look like the calibration tickets."
         )
 
 

@@ -108,6 +108,14 @@ def register(commands: Any) -> None:
         help="training rows labelled oos: learn them as an explicit out-of-scope class that "
         "is always handed off (default), or drop them",
     )
+    parser.add_argument(
+        "--min-oos-to-human",
+        type=_probability("--min-oos-to-human"),
+        metavar="SHARE",
+        help="also certify that at least SHARE (for example 0.97) of out-of-scope tickets go "
+        "to a human, jointly with --alpha at the same --delta; the calibration data need "
+        "out-of-scope rows in the share live traffic has",
+    )
     parser.add_argument("--human-cost", type=float, help="cost of a ticket a human handles")
     parser.add_argument("--error-cost", type=float, help="cost of a wrong automated answer")
     parser.add_argument(
@@ -149,6 +157,7 @@ def _run(args: argparse.Namespace) -> int:
         costs=costs,
         embedding_cache=args.embedding_cache,
         progress=not args.quiet,
+        min_oos_to_human=args.min_oos_to_human,
     )
     evaluation = run_evaluation(train, test, calibration, config)
     others = {f"certified ({m})": evaluation.backtests[m] for m in METHODS if m != config.method}

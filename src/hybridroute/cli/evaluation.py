@@ -81,6 +81,7 @@ class EvaluationConfig:
     embedding_cache: str | None = None
     progress: bool = True
     out_of_scope: str = OUT_OF_SCOPE
+    min_oos_to_human: float | None = None
 
     @property
     def method(self) -> Literal["global", "per_intent"]:
@@ -291,7 +292,10 @@ def run_evaluation(
     seconds: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="hybridroute-") as scratch:
         cache = config.embedding_cache or str(Path(scratch) / "embeddings.sqlite")
-        built = build_intent_model(config.model, embedding_cache=cache)
+        oos_traffic = oos in train.labels or oos in calibration.labels
+        built = build_intent_model(
+            config.model, embedding_cache=cache, out_of_scope_traffic=oos_traffic
+        )
         t0 = time.perf_counter()
         _fit(built, x_train, y_train, [*x_train, *calibration.texts, *test.texts], config.progress)
         seconds["train"] = time.perf_counter() - t0
@@ -312,6 +316,7 @@ def run_evaluation(
             delta=config.delta,
             method=method,
             random_state=config.seed,
+            min_oos_to_human=config.min_oos_to_human,
         )
         for method in METHODS
     }
@@ -402,6 +407,7 @@ def _metrics(
     if bt.n_out_of_scope:
         metrics["oos_to_human_rate"] = bt.oos_to_human_rate
         metrics["n_out_of_scope_test"] = bt.n_out_of_scope
+    metrics["min_oos_to_human"] = config.min_oos_to_human
     metrics.update(
         {
             "model": ev.model,

@@ -26,8 +26,8 @@ from hybridroute.testing.checks import (
 from hybridroute.testing.factories import TicketFactory
 from hybridroute.testing.golden import GoldenChange, check_golden
 from hybridroute.testing.memory_helpdesk import MemoryHelpdesk, RecordedWrite
-from hybridroute.testing.sqlite_helpdesk import SqliteHelpdesk
 from hybridroute.testing.policies import assert_routes
+from hybridroute.testing.sqlite_helpdesk import SqliteHelpdesk
 from hybridroute.testing.stubs import StubClassifier, detected, intent, not_detected, score
 
 __all__ = [
