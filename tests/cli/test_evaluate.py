@@ -305,3 +305,17 @@ def test_too_few_out_of_scope_rows_to_certify_the_oos_target_says_so(data, tmp_p
     # about a dozen out-of-scope calibration rows: 97% cannot be shown, so nothing is certified
     assert metrics["certified"] is False and metrics["automation_rate"] == 0.0
     assert any("out-of-scope tickets; certifying" in n for n in metrics["calibration_notes"])
+
+
+def test_no_drift_alarm_when_test_and_calibration_are_the_same_tickets(data, tmp_path) -> None:
+    # tickets predicted out of scope are abstentions on both sides of the drift check
+    out = tmp_path / "o"
+    args = ["evaluate", "--train", str(data["train"]), "--test", str(data["test"])]
+    args += ["--calibration", str(data["test"]), "--alpha", "0.1", "--out", str(out), "--quiet"]
+    assert main(args) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    drift = metrics["drift"]
+    assert drift["checked"] and not drift["drifted"], drift["message"]
+    abstained = metrics["handoffs_by_rule"]["predicted_out_of_scope"]
+    assert abstained >= 20
+    assert f"on {metrics['n_test'] - abstained} tickets" in drift["message"]

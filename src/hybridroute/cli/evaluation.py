@@ -362,8 +362,10 @@ def run_evaluation(
     return evaluation
 
 
-def _drift(cal: CalibrationResult, bt: BacktestResult) -> dict[str, Any]:
-    scores = bt.records.scores(cal.certificate.score)
+def _drift(cal: CalibrationResult, bt: BacktestResult, knows_oos: bool, oos: str) -> dict[str, Any]:
+    # as calibration saw them: tickets predicted out of scope are abstentions (-inf),
+    # left out of the reference scores, so they are left out here too
+    scores = _policy_scores(bt, knows_oos, oos)
     finite = scores[np.isfinite(scores)]
     if finite.size == 0 or not cal.reference_scores:
         return {"checked": False}
@@ -424,7 +426,7 @@ def _metrics(
             "methods": {m: _method_numbers(ev.calibrations[m], ev.backtests[m]) for m in METHODS},
             "fallback_baseline": _baseline_numbers(ev.fallback, config.alpha),
             "oracle": _oracle(bt, knows_oos, oos, config.alpha),
-            "drift": _drift(cal, bt),
+            "drift": _drift(cal, bt, knows_oos, oos),
             "handoffs_by_rule": bt.handoffs_by_rule,
             "handoffs_by_queue": bt.handoffs_by_queue,
             "cost": None if bt.cost is None else bt.cost.model_dump(mode="json"),
