@@ -26,7 +26,7 @@ error, mean and minimum automation, the share of splits certified, and the mean
 number of automated test tickets.
 
 Run:  nice .venv/bin/python benchmarks/bench_validity.py --splits 200
-Writes benchmarks/results/validity.json.
+Writes benchmarks/results/validity.json (``--out NAME`` for another file name).
 """
 
 from __future__ import annotations
@@ -117,6 +117,7 @@ def main() -> None:
     parser.add_argument("--models", default="tfidf,minilm,ensemble")
     parser.add_argument("--n-calibration", type=int, default=2001)
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--out", default="validity.json", help="file name under results/")
     args = parser.parse_args()
     started = time.perf_counter()
     info = machine()
@@ -188,7 +189,7 @@ def main() -> None:
         "seconds": seconds,
         "machine": info,
     }
-    print(f"\n{seconds:.0f}s; wrote {write_json('validity.json', payload)}")
+    print(f"\n{seconds:.0f}s; wrote {write_json(args.out, payload)}")
 
 
 if __name__ == "__main__":
