@@ -184,6 +184,17 @@ def test_result_round_trips_into_a_policy(tmp_path) -> None:  # type: ignore[no-
     )
     assert above.automated and not below.automated
     assert result.certificate.id in above.reasons[0]
+    # the decision names the certificate that vouches for it, as data
+    assert above.certificates == (result.certificate.id,)
+    assert below.certificates == ()
+    combined = hr.Policy(
+        [hr.rule(~hr.signal("intent").label.isin(["b"]) & loaded.condition(), hr.auto_reply())],
+        default=hr.handoff(),
+    )
+    (again,) = hr.Router([Fixed()], combined, hr.TemplateResponder({"a": "x"})).route_batch(
+        [hr.Ticket(id="A", body=str(min(t + 1e-9, 1.0)))]
+    )
+    assert again.certificates == (result.certificate.id,)
 
 
 def test_drift_check_warns_only_on_drift() -> None:

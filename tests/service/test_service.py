@@ -149,6 +149,12 @@ def test_audit_cli_shows_a_ticket(setup, tmp_path: Path, capsys) -> None:  # typ
     assert main(["audit", "--db", str(store.path), "--ticket", "T-2"]) == 0
     out = capsys.readouterr().out
     assert "decision" in out and "why:" in out
+    post(client, {"event_id": "e1", "ticket_id": "T-1"})
+    worker.run_until_idle()
+    decided = {e["ticket_id"]: e["detail"] for e in store.audit_log() if e["kind"] == "decision"}
+    # decisions record the certificates behind them; this router's threshold is hand-set
+    assert decided["T-1"]["action"] == "auto_reply" and decided["T-1"]["certificates"] == []
+    assert decided["T-2"]["action"] == "handoff" and decided["T-2"]["certificates"] == []
     assert main(["audit", "--db", str(store.path), "--export", str(tmp_path / "a.jsonl")]) == 0
     assert len((tmp_path / "a.jsonl").read_text().splitlines()) == len(store.audit_log())
 

@@ -83,4 +83,6 @@ def _audit(args: argparse.Namespace) -> int:
         print(f"{entry['id']:>6}  ticket {entry['ticket_id']}  {entry['kind']:<16} {summary}")
         if entry["kind"] == "decision" and detail.get("reasons"):
             print(f"{'':>8}why: {'; '.join(detail['reasons'])}")
+        if entry["kind"] == "decision" and detail.get("certificates"):
+            print(f"{'':>8}certified by: {', '.join(detail['certificates'])}")
     return 0

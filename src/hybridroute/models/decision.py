@@ -185,6 +185,9 @@ class Decision(FrozenModel):
         when a router safeguard overrode the policy).
     reasons : tuple of str
         Why, in plain words, including the signal values that made the rule match.
+    certificates : tuple of str
+        For an automated answer, the ids of the calibration certificates whose
+        thresholds the matched rule applied (what vouches for it); empty otherwise.
     signals : dict of str to Signal
         Everything the classifiers said.
     reply : Reply, optional
@@ -205,6 +208,7 @@ class Decision(FrozenModel):
     action: ActionKind
     rule: str
     reasons: tuple[str, ...]
+    certificates: tuple[str, ...] = ()
     signals: dict[str, Signal]
     reply: Reply | None = None
     handoff: HandoffPackage | None = None

@@ -322,6 +322,10 @@ class Condition:
         """Names of the signals this condition reads."""
         raise NotImplementedError
 
+    def certificates(self) -> frozenset[str]:
+        """Ids of the calibration certificates whose thresholds this condition applies."""
+        return frozenset()
+
     def __and__(self, other: Condition | SignalRef) -> Condition:
         return All((self, _as_condition(other)))
 
@@ -548,6 +552,9 @@ class All(Condition):
     def signals_used(self) -> frozenset[str]:
         return frozenset().union(*(p.signals_used() for p in self.parts))
 
+    def certificates(self) -> frozenset[str]:
+        return frozenset().union(*(p.certificates() for p in self.parts))
+
     def __repr__(self) -> str:
         return " & ".join(f"({part!r})" for part in self.parts)
 
@@ -582,6 +589,9 @@ class AnyOf(Condition):
     def signals_used(self) -> frozenset[str]:
         return frozenset().union(*(p.signals_used() for p in self.parts))
 
+    def certificates(self) -> frozenset[str]:
+        return frozenset().union(*(p.certificates() for p in self.parts))
+
     def __repr__(self) -> str:
         return " | ".join(f"({part!r})" for part in self.parts)
 
@@ -606,6 +616,9 @@ class Not(Condition):
 
     def signals_used(self) -> frozenset[str]:
         return self.part.signals_used()
+
+    def certificates(self) -> frozenset[str]:
+        return self.part.certificates()
 
     def __invert__(self) -> Condition:
         return self.part

@@ -101,6 +101,8 @@ class Outcome:
     rule: str
     action: Action
     reasons: tuple[str, ...]
+    certificates: tuple[str, ...] = ()
+    """Certificates whose thresholds the matched rule applied."""
 
 
 class Policy:
@@ -182,7 +184,12 @@ class Policy:
             if item.condition.matches(ctx):
                 _, why = item.condition.explain(ctx)
                 assert item.name is not None
-                return Outcome(item.name, item.action, _with_reason(why, item.action))
+                return Outcome(
+                    item.name,
+                    item.action,
+                    _with_reason(why, item.action),
+                    tuple(sorted(item.condition.certificates())),
+                )
         reasons = (f"no rule matched (tried {len(self.rules)})",)
         return Outcome("default", self.default, _with_reason(reasons, self.default))
 

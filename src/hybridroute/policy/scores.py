@@ -156,6 +156,9 @@ class CertifiedThreshold(Condition):
     def signals_used(self) -> frozenset[str]:
         return frozenset({self.score.signal})
 
+    def certificates(self) -> frozenset[str]:
+        return frozenset({self.certificate})
+
     def __repr__(self) -> str:
         shown = "none" if self.threshold is None else f"{self.threshold:.4g}"
         return f"certified({self.score.signal}.{self.score.kind} >= {shown}, {self.certificate})"

@@ -249,6 +249,7 @@ class Router:
             action=ActionKind.AUTO_REPLY,
             rule=outcome.rule,
             reasons=outcome.reasons,
+            certificates=outcome.certificates,
             signals=signals,
             reply=reply,
             policy=self.policy.ref,

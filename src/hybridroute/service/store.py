@@ -272,7 +272,7 @@ class OutboxStore:
                 reasons=list(decision.reasons),
                 policy=decision.policy.model_dump(),
                 signals={k: v.model_dump(mode="json") for k, v in decision.signals.items()},
-                certificates=_certificates(decision),
+                certificates=list(decision.certificates),
                 planned=[a.kind for a in plan],
             )
         return True
@@ -424,13 +424,3 @@ class OutboxStore:
                 db.execute("SELECT status, COUNT(*) FROM actions GROUP BY status").fetchall()
             ),
         }
-
-
-def _certificates(decision: Decision) -> list[str]:
-    """Certificate ids quoted in the decision's reasons (certified thresholds name theirs)."""
-    found = []
-    for reason in decision.reasons:
-        marker = "(certificate "
-        if marker in reason:
-            found.append(reason.split(marker, 1)[1].rstrip(")"))
-    return found
