@@ -29,6 +29,8 @@ OperatingPoint = tuple[float, float]
 
 _DPI = 110
 _GREEN, _RED, _GREY, _BLUE, _ORANGE = "#2e7d32", "#c62828", "#9e9e9e", "#1565c0", "#ef6c00"
+_LABEL_BOX = {"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1.5}
+"""Behind point labels, so curves do not run through them."""
 
 
 def _figure(width: float, height: float) -> Any:
@@ -109,7 +111,13 @@ def plot_risk_coverage(
     tops = [alpha * 4]
     for name, (x, y) in (others or {}).items():
         ax.plot([x], [y], marker="X", ms=10, color=_ORANGE, ls="none", label=name)
-        ax.annotate(f"{x:.0%} / {y:.1%}", (x, y), textcoords="offset points", xytext=(-70, 6))
+        ax.annotate(
+            f"{x:.0%} / {y:.1%}",
+            (x, y),
+            textcoords="offset points",
+            xytext=(-70, 6),
+            bbox=_LABEL_BOX,
+        )
         tops.append(y * 1.25)
     if oracle is not None:
         ax.plot(
@@ -127,11 +135,15 @@ def plot_risk_coverage(
         ax.plot(
             [x], [y], marker="*", ms=16, color=_GREEN, ls="none", label="certified operating point"
         )
+        # below the star (comparison points are labelled above theirs), unless that
+        # would fall under the axis
+        below = y >= 0.3 * alpha
         ax.annotate(
             f"{x:.1%} automated, {y:.2%} wrong",
             (x, y),
             textcoords="offset points",
-            xytext=(-150, 14),
+            xytext=(-150, -20 if below else 14),
+            bbox=_LABEL_BOX,
             color=_GREEN,
             fontweight="bold",
         )
