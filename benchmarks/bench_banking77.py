@@ -79,7 +79,7 @@ def validity(outcomes, n_cal: int, method: str, splits: int) -> dict[str, float]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--splits", type=int, default=200)
-    parser.add_argument("--models", default="tfidf,minilm,ensemble")
+    parser.add_argument("--models", default="tfidf,tfidf-svm,minilm,ensemble")
     args = parser.parse_args()
     started = time.perf_counter()
     info = machine()

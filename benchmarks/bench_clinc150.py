@@ -120,7 +120,7 @@ def run_config(p, labels: list[str], draws: int, methods: tuple[str, ...]) -> di
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--draws", type=int, default=100)
-    parser.add_argument("--models", default="tfidf,minilm,ensemble,ensemble-oos")
+    parser.add_argument("--models", default="tfidf,tfidf-svm,minilm,ensemble,ensemble-oos")
     args = parser.parse_args()
     started = time.perf_counter()
     info = machine()

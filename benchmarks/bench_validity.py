@@ -114,7 +114,7 @@ def validity(outcomes: IntentOutcomes, n_cal: int, method: str, splits: int) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--splits", type=int, default=200)
-    parser.add_argument("--models", default="tfidf,minilm,ensemble")
+    parser.add_argument("--models", default="tfidf,tfidf-svm,minilm,ensemble")
     parser.add_argument("--n-calibration", type=int, default=2001)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--out", default="validity.json", help="file name under results/")

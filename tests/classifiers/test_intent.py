@@ -229,3 +229,19 @@ def test_an_estimator_that_raises_becomes_a_classifier_error() -> None:
     with pytest.raises(hr.ClassifierError, match="model server gone") as info:
         clf.score(_tickets("hello"))
     assert isinstance(info.value.__cause__, RuntimeError)
+
+
+def test_svm_model_gives_distributions_and_learns_banking77() -> None:
+    texts, labels = load_banking77("train", return_X_y=True)
+    clf = IntentClassifier(model="svm").fit(texts[::8], labels[::8])
+    assert clf.C == 1.0 and "model='svm'" in repr(clf)
+    test_x, test_y = load_banking77("test", return_X_y=True)
+    proba = clf.predict_proba(test_x[::10])
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+    predicted = np.asarray(clf.classes_)[proba.argmax(axis=1)]
+    assert np.mean(predicted == np.asarray(test_y[::10])) > 0.75
+
+
+def test_unknown_model_is_a_usage_error() -> None:
+    with pytest.raises(hr.UsageError, match="'logistic' or 'svm'"):
+        IntentClassifier(model="forest")  # type: ignore[arg-type]

@@ -227,7 +227,7 @@ def test_help_lists_the_models(capsys) -> None:
     with pytest.raises(SystemExit):
         main(["evaluate", "--help"])
     printed = capsys.readouterr().out
-    for name in ("tfidf", "minilm", "ensemble", "best"):
+    for name in ("tfidf", "tfidf-svm", "minilm", "ensemble", "ensemble-oos", "best"):
         assert name in printed
 
 
@@ -251,8 +251,8 @@ def test_unavailable_model_says_which_extra_to_install(data, tmp_path, capsys, m
         == 2
     )
     assert "pip install 'hybridroute[embeddings]'" in capsys.readouterr().err
-    # with no extra installed, best is the default TF-IDF model
-    assert intent_models.resolve_model("best").name == "tfidf"
+    # with no extra installed, best is the strongest TF-IDF model
+    assert intent_models.resolve_model("best").name == "tfidf-svm"
     assert (
         main(
             [
@@ -270,7 +270,7 @@ def test_unavailable_model_says_which_extra_to_install(data, tmp_path, capsys, m
         )
         == 2
     )
-    assert "choose one of tfidf, minilm, ensemble, ensemble-oos, best" in capsys.readouterr().err
+    assert "choose one of tfidf, tfidf-svm, minilm, ensemble, ensemble-oos, best" in capsys.readouterr().err
 
 
 def test_best_model_depends_on_out_of_scope_traffic(monkeypatch) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -58,3 +59,15 @@ def test_check_classifier_reports_skipped_checks_with_their_reason() -> None:
         "skipped: ComplexityScorer('complexity') has no predict_proba"
     )
     assert sum(v == "passed" for v in results.values()) == len(CLASSIFIER_CHECKS) - 3
+
+
+def test_svm_intent_model_meets_the_contract_given_two_examples_per_intent() -> None:
+    from hybridroute.datasets import load_banking77
+
+    texts, labels = load_banking77("train", return_X_y=True)
+    # the training file is sorted by intent: every 10th row gives at least 2 per intent
+    data = (texts[::10], labels[::10])
+    results = check_classifier(hr.IntentClassifier(model="svm"), fit_data=data)
+    assert all(v == "passed" or v.startswith("skipped") for v in results.values())
+    with pytest.raises(hr.UsageError, match="at least 2 training examples"):
+        hr.IntentClassifier(model="svm").fit(["a", "b", "c"], ["x", "x", "y"])

@@ -1,6 +1,8 @@
 """The intent models ``hybridroute evaluate --model NAME`` can train, and which are installed.
 
 * ``tfidf`` (default): :class:`~hybridroute.IntentClassifier`, needs nothing extra.
+* ``tfidf-svm``: the same features with Platt-scaled linear SVMs
+  (``IntentClassifier(model="svm")``); certifies more automation, nothing extra.
 * ``minilm``: logistic regression on all-MiniLM-L6-v2 sentence embeddings
   (the ``embeddings`` extra).
 * ``ensemble``: the average of the two (the ``embeddings`` extra); the strongest.
@@ -82,18 +84,25 @@ MODELS: dict[str, IntentModelSpec] = {
             1,
         ),
         IntentModelSpec(
+            "tfidf-svm",
+            "the same features, Platt-scaled linear SVMs (certifies more, ten times larger)",
+            None,
+            (),
+            2,
+        ),
+        IntentModelSpec(
             "minilm",
             "logistic regression on all-MiniLM-L6-v2 sentence embeddings",
             "embeddings",
             _EMBEDDING_MODULES,
-            2,
+            3,
         ),
         IntentModelSpec(
             "ensemble",
             "average of tfidf and minilm (strongest without out-of-scope traffic)",
             "embeddings",
             _EMBEDDING_MODULES,
-            3,
+            4,
         ),
         IntentModelSpec(
             OOS_MODEL,
@@ -101,7 +110,7 @@ MODELS: dict[str, IntentModelSpec] = {
             "(strongest with out-of-scope traffic)",
             "embeddings",
             _EMBEDDING_MODULES,
-            3,
+            4,
         ),
     )
 }
@@ -153,7 +162,7 @@ def build_intent_model(
     Parameters
     ----------
     name : str
-        ``tfidf``, ``minilm``, ``ensemble``, ``ensemble-oos`` or ``best``.
+        ``tfidf``, ``tfidf-svm``, ``minilm``, ``ensemble``, ``ensemble-oos`` or ``best``.
     embedding_cache : path, optional
         SQLite file where sentence embeddings are kept between runs.
     out_of_scope_traffic : bool
@@ -162,6 +171,8 @@ def build_intent_model(
     spec = resolve_model(name, out_of_scope_traffic=out_of_scope_traffic)
     if spec.name == "tfidf":
         return BuiltModel(spec, IntentClassifier())
+    if spec.name == "tfidf-svm":
+        return BuiltModel(spec, IntentClassifier(model="svm"))
     from hybridroute.classifiers.embedding import (
         EmbeddingCache,
         EmbeddingIntentClassifier,
