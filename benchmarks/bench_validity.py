@@ -161,7 +161,7 @@ def main() -> None:
         results[model] = row
 
     header = (
-        f"{'model':<9}{'method':<11}{'>alpha':>8}{'CPlow>a':>9}{'mean err':>10}"
+        f"{'model':<11}{'method':<11}{'>alpha':>8}{'CPlow>a':>9}{'mean err':>10}"
         f"{'worst':>8}{'mean auto':>10}{'min auto':>9}{'certified':>10}{'mean n auto':>12}"
     )
     print(f"\nalpha {ALPHA}, delta {DELTA}, {args.splits} splits\n{header}")
@@ -169,7 +169,7 @@ def main() -> None:
         for method in METHODS:
             v = row[method]
             print(
-                f"{model:<9}{method:<11}{pct(v['share_above_alpha']):>8}"
+                f"{model:<11}{method:<11}{pct(v['share_above_alpha']):>8}"
                 f"{pct(v['share_cp_lower_above_alpha']):>9}{pct(v['mean_error'], 3):>10}"
                 f"{pct(v['worst_error'], 3):>8}{pct(v['mean_automation'], 2):>10}"
                 f"{pct(v['min_automation'], 2):>9}{pct(v['share_certified']):>10}"
