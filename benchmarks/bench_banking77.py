@@ -14,7 +14,7 @@ calibrated and its realised test error recorded. The share of splits with
 realised error above alpha must be at most delta.
 
 Run:  nice python benchmarks/bench_banking77.py [--splits 200]
-Writes benchmarks/results/banking77.json.
+Writes benchmarks/results/banking77.json (``--out NAME`` for another file name).
 """
 
 from __future__ import annotations
@@ -80,6 +80,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--splits", type=int, default=200)
     parser.add_argument("--models", default="tfidf,tfidf-svm,minilm,ensemble")
+    parser.add_argument("--out", default="banking77.json", help="file name under results/")
     args = parser.parse_args()
     started = time.perf_counter()
     info = machine()
@@ -136,7 +137,7 @@ def main() -> None:
         "seconds": time.perf_counter() - started,
         "machine": info,
     }
-    print(f"\nwrote {write_json('banking77.json', payload)}")
+    print(f"\nwrote {write_json(args.out, payload)}")
 
 
 if __name__ == "__main__":
