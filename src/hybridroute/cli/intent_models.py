@@ -5,10 +5,12 @@
   (``IntentClassifier(model="svm")``); certifies more automation, nothing extra.
 * ``minilm``: logistic regression on all-MiniLM-L6-v2 sentence embeddings
   (the ``embeddings`` extra).
-* ``ensemble``: the average of the two (the ``embeddings`` extra); the strongest.
+* ``ensemble``: the average of the two (the ``embeddings`` extra); the strongest
+  without out-of-scope traffic.
 * ``ensemble-oos``: the ensemble with its confidence scaled by familiarity with the
   training texts (``FamiliarityWeightedIntentClassifier``); the strongest where
-  out-of-scope tickets arrive, slightly weaker where none do.
+  out-of-scope tickets arrive, 3.8 points of certified automation weaker on
+  BANKING77, where none do.
 * ``best``: the strongest one installed for the data: ``ensemble-oos`` (or,
   without extras, ``tfidf``) when the training or calibration data hold
   out-of-scope rows, else ``ensemble`` (or ``tfidf-svm``).
