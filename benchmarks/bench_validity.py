@@ -58,9 +58,13 @@ FOLD_SEED = 0
 def cross_fitted(
     model: str, texts: list[str], labels: list[str], folds: list[np.ndarray]
 ) -> Probabilities:
-    """Out-of-fold probabilities: each ticket scored by the model trained on the other folds."""
-    classes = tuple(sorted(set(labels)))
-    proba = np.full((len(texts), len(classes)), np.nan, dtype=np.float32)
+    """Out-of-fold probabilities: each ticket scored by the model trained on the other folds.
+
+    Columns are the classes of the first fold's model (every fold must have the same:
+    the intents, plus ``oos`` for a model that adds it), sorted.
+    """
+    classes: tuple[str, ...] | None = None
+    proba: np.ndarray | None = None
     for k, fold in enumerate(folds):
         held = set(fold.tolist())
         train = [i for i in range(len(texts)) if i not in held]
@@ -70,9 +74,15 @@ def cross_fitted(
             [labels[i] for i in train],
             [texts[i] for i in fold],
         )
-        assert set(p.classes) == set(classes), f"{model} fold {k} lacks some classes"
+        if classes is None:
+            classes = tuple(sorted(p.classes))
+            assert set(labels) <= set(classes), f"{model} fold {k} lacks some intents"
+            proba = np.full((len(texts), len(classes)), np.nan, dtype=np.float32)
+        assert set(p.classes) == set(classes), f"{model} fold {k} has other classes"
+        assert proba is not None
         column = {c: j for j, c in enumerate(p.classes)}
         proba[fold] = p.proba[:, [column[c] for c in classes]]
+    assert classes is not None and proba is not None
     assert not np.isnan(proba).any(), "some tickets were in no fold"
     return Probabilities(classes, proba)
 
@@ -161,7 +171,7 @@ def main() -> None:
         results[model] = row
 
     header = (
-        f"{'model':<11}{'method':<11}{'>alpha':>8}{'CPlow>a':>9}{'mean err':>10}"
+        f"{'model':<13}{'method':<11}{'>alpha':>8}{'CPlow>a':>9}{'mean err':>10}"
         f"{'worst':>8}{'mean auto':>10}{'min auto':>9}{'certified':>10}{'mean n auto':>12}"
     )
     print(f"\nalpha {ALPHA}, delta {DELTA}, {args.splits} splits\n{header}")
@@ -169,7 +179,7 @@ def main() -> None:
         for method in METHODS:
             v = row[method]
             print(
-                f"{model:<11}{method:<11}{pct(v['share_above_alpha']):>8}"
+                f"{model:<13}{method:<11}{pct(v['share_above_alpha']):>8}"
                 f"{pct(v['share_cp_lower_above_alpha']):>9}{pct(v['mean_error'], 3):>10}"
                 f"{pct(v['worst_error'], 3):>8}{pct(v['mean_automation'], 2):>10}"
                 f"{pct(v['min_automation'], 2):>9}{pct(v['share_certified']):>10}"
