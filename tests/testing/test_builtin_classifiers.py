@@ -61,10 +61,6 @@ def test_check_classifier_reports_skipped_checks_with_their_reason() -> None:
     assert sum(v == "passed" for v in results.values()) == len(CLASSIFIER_CHECKS) - 3
 
 
-# In full CI runs (not alone) scikit-learn warns, while CalibratedClassifierCV fits
-# its folds, that its config may not reach joblib workers. These fits set no config,
-# so the warning says nothing about this test.
-@pytest.mark.filterwarnings("ignore:`sklearn.utils.parallel.delayed`:UserWarning")
 def test_svm_intent_model_meets_the_contract_given_two_examples_per_intent() -> None:
     from hybridroute.datasets import load_banking77
 
