@@ -5,6 +5,7 @@ tour and ``docs/architecture.md`` for how the parts fit.
 """
 
 from hybridroute._version import __version__
+from hybridroute.adapters import ActionReceipt, HelpdeskAdapter
 from hybridroute.calibration import (
     CalibrationResult,
     CapacityCap,
@@ -28,6 +29,12 @@ from hybridroute.classifiers import (
 from hybridroute.exceptions import (
     ClassifierError,
     DatasetError,
+    HelpdeskAuthError,
+    HelpdeskError,
+    HelpdeskNotFound,
+    HelpdeskRateLimited,
+    HelpdeskRejected,
+    HelpdeskUnavailable,
     HybridRouteError,
     ModelIntegrityError,
     NotFittedError,
@@ -78,6 +85,7 @@ from hybridroute.router import Router
 __all__ = [
     "ALWAYS",
     "ActionKind",
+    "ActionReceipt",
     "Assist",
     "AutoReply",
     "CalibrationResult",
@@ -98,6 +106,13 @@ __all__ = [
     "Failure",
     "Handoff",
     "HandoffPackage",
+    "HelpdeskAdapter",
+    "HelpdeskAuthError",
+    "HelpdeskError",
+    "HelpdeskNotFound",
+    "HelpdeskRateLimited",
+    "HelpdeskRejected",
+    "HelpdeskUnavailable",
     "HumanRequestDetector",
     "HybridRouteError",
     "IntentClassifier",
