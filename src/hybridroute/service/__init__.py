@@ -9,15 +9,13 @@ from hybridroute.service.events import EventParser, parse_hybridroute_event
 from hybridroute.service.records import (
     ActionStatus,
     AuditKind,
-    Event,
     EventKind,
     EventStatus,
     Owner,
     Ownership,
-    PendingAction,
 )
 from hybridroute.service.signatures import SCHEMES, SignatureScheme, sign_hybridroute
-from hybridroute.service.store import OutboxStore
+from hybridroute.service.store import Event, OutboxStore, PendingAction
 from hybridroute.service.worker import Worker
 
 __all__ = [

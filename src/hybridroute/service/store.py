@@ -15,7 +15,9 @@ Everything the service learns or intends is written here *before* it acts:
 * ``audit``: an append-only log of all of the above, queryable and exportable.
 
 The class is the only place that speaks SQL; a PostgreSQL store would implement
-the same methods.
+the same methods. Rows come back as the frozen values of
+:mod:`hybridroute.service.records`, whose enums (``EventStatus``, ``Owner``, ...)
+have the very strings stored in the ``status``, ``kind`` and ``owner`` columns.
 """
 
 from __future__ import annotations

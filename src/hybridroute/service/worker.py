@@ -21,12 +21,14 @@ from hybridroute.exceptions import (
 )
 from hybridroute.models import Role, Ticket
 from hybridroute.router import Router
-from hybridroute.service.records import Event, EventKind, Owner, PendingAction
+from hybridroute.service.records import Event, EventKind, Owner, Ownership, PendingAction
 from hybridroute.service.store import OutboxStore
 
 __all__ = ["Worker"]
 
 log = logging.getLogger("hybridroute.service")
+
+_NEW_TICKET = Ownership(Owner.BOT, auto_replies=0)  # a ticket never seen is the bot's to decide
 
 
 class Worker:
@@ -90,16 +92,14 @@ class Worker:
             give_up = give_up or event.attempts + 1 >= self.max_attempts
             self.store.fail_event(event, f"{type(exc).__name__}: {exc}", give_up=give_up)
             return
-        ownership = self.store.owner_of(ticket.id)
-        if ownership is not None and ownership.owner is Owner.HUMAN:
+        ownership = self.store.owner_of(ticket.id) or _NEW_TICKET
+        if ownership.owner is Owner.HUMAN:
             self.store.skip_event(event, "a human owns this ticket; the bot stays silent")
             return
         if _agent_replied(ticket):
             self._hand_to_humans(event)
             return
-        came_back = (
-            ownership is not None and ownership.auto_replies > 0 and event.kind is EventKind.MESSAGE
-        )
+        came_back = ownership.auto_replies > 0 and event.kind is EventKind.MESSAGE
         reason = "customer came back after an automated reply" if came_back else None
         decision = self.router.route(ticket, handoff_reason=reason)
         plan = plan_actions(decision, key=event.event_id, handoff_notice=self.handoff_notice)
