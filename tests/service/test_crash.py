@@ -183,7 +183,7 @@ def test_kill_9_under_load_loses_nothing_and_sends_nothing_twice(tmp_path: Path)
     decided = {tid: store.decisions_for(tid) for tid in ids}
     per_ticket = Counter(len(d) for d in decided.values())
     outcomes = Counter(d[0].action.value for d in decided.values() if d)
-    written = Counter()
+    written: Counter[str] = Counter()
     duplicates_in_helpdesk = 0
     for tid in ids:
         markers = [text.rsplit("[hr:", 1)[-1] for _, text in desk.comments(tid)]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any, NamedTuple, Protocol
 
 import pytest
 from starlette.testclient import TestClient
@@ -13,7 +15,9 @@ from starlette.testclient import TestClient
 import hybridroute as hr
 from hybridroute.demo.service import build_router
 from hybridroute.service import (
+    EventKind,
     OutboxStore,
+    Owner,
     ServiceSettings,
     VendorEndpoint,
     Worker,
@@ -23,6 +27,30 @@ from hybridroute.service import (
 from hybridroute.testing.sqlite_helpdesk import SqliteHelpdesk
 
 SECRET = b"s3cret"
+SETTINGS = ServiceSettings(
+    endpoints={"hr": VendorEndpoint("hr", SECRET)},
+    max_body_bytes=2000,
+    admin_token="adm",
+    run_worker=False,  # the tests run the worker themselves, pass by pass
+)
+
+
+def settings(**changes: Any) -> ServiceSettings:
+    """The tests' settings, with ``changes``."""
+    return dataclasses.replace(SETTINGS, **changes)
+
+
+class Service(NamedTuple):
+    client: TestClient
+    store: OutboxStore
+    desk: SqliteHelpdesk
+    worker: Worker
+
+
+def owner(store: OutboxStore, ticket_id: str) -> Owner:
+    ownership = store.owner_of(ticket_id)
+    assert ownership is not None, f"ticket {ticket_id} has no owner"
+    return ownership.owner
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +59,7 @@ def router() -> hr.Router:
 
 
 @pytest.fixture()
-def setup(
-    tmp_path: Path, router: hr.Router
-) -> Iterator[tuple[TestClient, OutboxStore, SqliteHelpdesk, Worker]]:
+def setup(tmp_path: Path, router: hr.Router) -> Iterator[Service]:
     store = OutboxStore(tmp_path / "service.db")
     desk = SqliteHelpdesk(tmp_path / "desk.db")
     desk.add_tickets(
@@ -44,24 +70,26 @@ def setup(
         ]
     )
     worker = Worker(store, router, desk)
-    settings = ServiceSettings(
-        endpoints={"hr": VendorEndpoint("hr", SECRET)}, max_body_bytes=2000, admin_token="adm"
-    )
-    app = create_app(
-        store, worker, settings.__class__(**{**settings.__dict__, "run_worker": False})
-    )
-    with TestClient(app) as client:
-        yield client, store, desk, worker
+    with TestClient(create_app(store, worker, settings())) as client:
+        yield Service(client, store, desk, worker)
 
 
-def post(client: TestClient, payload: object, secret: bytes = SECRET, **headers: str):  # type: ignore[no-untyped-def]
+class Response(Protocol):
+    """What the tests read of a test-client response (httpx's or httpx2's)."""
+
+    status_code: int
+
+    def json(self) -> Any: ...
+
+
+def post(client: TestClient, payload: object, secret: bytes = SECRET, **headers: str) -> Response:
     body = json.dumps(payload).encode()
     return client.post(
         "/webhooks/hr", content=body, headers={**sign_hybridroute(secret, body), **headers}
     )
 
 
-def test_bad_deliveries_get_clear_errors(setup) -> None:  # type: ignore[no-untyped-def]
+def test_bad_deliveries_get_clear_errors(setup: Service) -> None:
     client, store, _, _ = setup
     body = b'{"event_id": "e1", "ticket_id": "T-1"}'
     assert client.post("/webhooks/hr", content=body).status_code == 401
@@ -78,7 +106,7 @@ def test_bad_deliveries_get_clear_errors(setup) -> None:  # type: ignore[no-unty
     assert store.counts()["events"] == {}
 
 
-def test_each_ticket_gets_exactly_one_outcome(setup) -> None:  # type: ignore[no-untyped-def]
+def test_each_ticket_gets_exactly_one_outcome(setup: Service) -> None:
     client, store, desk, worker = setup
     for i in (1, 2, 3):
         assert post(client, {"event_id": f"e{i}", "ticket_id": f"T-{i}"}).status_code == 202
@@ -100,7 +128,7 @@ def test_each_ticket_gets_exactly_one_outcome(setup) -> None:  # type: ignore[no
     assert log[1]["detail"]["policy"]["name"] == "banking-demo"
 
 
-def test_bot_stays_silent_once_a_human_owns_the_ticket(setup) -> None:  # type: ignore[no-untyped-def]
+def test_bot_stays_silent_once_a_human_owns_the_ticket(setup: Service) -> None:
     client, store, desk, worker = setup
     post(client, {"event_id": "e2", "ticket_id": "T-2"})
     worker.run_until_idle()
@@ -115,19 +143,19 @@ def test_bot_stays_silent_once_a_human_owns_the_ticket(setup) -> None:  # type: 
         client.post("/tickets/T-2/hand-back", headers={"Authorization": "Bearer adm"}).status_code
         == 200
     )
-    assert store.owner_of("T-2")[0] == "bot"  # type: ignore[index]
+    assert owner(store, "T-2") is Owner.BOT
 
 
-def test_agent_reply_locks_the_ticket(setup) -> None:  # type: ignore[no-untyped-def]
+def test_agent_reply_locks_the_ticket(setup: Service) -> None:
     client, store, desk, worker = setup
     desk.add_agent_reply("T-1", "Hi, I'm looking into it.")
     post(client, {"event_id": "e1", "ticket_id": "T-1"})
     worker.run_until_idle()
     assert [c for c in desk.comments("T-1") if "[hr:" in c[1]] == []
-    assert store.owner_of("T-1")[0] == "human"  # type: ignore[index]
+    assert owner(store, "T-1") is Owner.HUMAN
 
 
-def test_customer_who_comes_back_after_an_auto_reply_gets_a_human(setup) -> None:  # type: ignore[no-untyped-def]
+def test_customer_who_comes_back_after_an_auto_reply_gets_a_human(setup: Service) -> None:
     client, store, desk, worker = setup
     post(client, {"event_id": "e1", "ticket_id": "T-1"})
     worker.run_until_idle()
@@ -140,7 +168,9 @@ def test_customer_who_comes_back_after_an_auto_reply_gets_a_human(setup) -> None
     assert last.handoff is not None and "Latest message: that didn't help" in last.handoff.summary
 
 
-def test_audit_cli_shows_a_ticket(setup, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_audit_cli_shows_a_ticket(
+    setup: Service, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     client, store, _, worker = setup
     post(client, {"event_id": "e2", "ticket_id": "T-2"})
     worker.run_until_idle()
@@ -159,13 +189,13 @@ def test_audit_cli_shows_a_ticket(setup, tmp_path: Path, capsys) -> None:  # typ
     assert len((tmp_path / "a.jsonl").read_text().splitlines()) == len(store.audit_log())
 
 
-def test_echoes_of_our_own_writes_are_ignored_and_agent_messages_lock(setup) -> None:  # type: ignore[no-untyped-def]
+def test_echoes_of_our_own_writes_are_ignored_and_agent_messages_lock(setup: Service) -> None:
     _client, store, desk, worker = setup
-    store.add_event("echo", "hr", "T-1", "bot_message", {})
-    store.add_event("agent", "hr", "T-2", "agent_message", {})
+    store.add_event("echo", "hr", "T-1", EventKind.BOT_MESSAGE, {})
+    store.add_event("agent", "hr", "T-2", EventKind.AGENT_MESSAGE, {})
     worker.run_until_idle()
     assert desk.comments("T-1") == [] and store.decisions_for("T-1") == []
-    assert store.owner_of("T-2")[0] == "human"  # type: ignore[index]
+    assert owner(store, "T-2") is Owner.HUMAN
     assert store.counts()["events"] == {"skipped": 2}
 
 
@@ -179,7 +209,7 @@ def test_transient_helpdesk_failures_back_off_and_then_deliver(
     desk = MemoryHelpdesk([hr.Ticket(id="T-9", body="When will my card arrive?")])
     desk.fail_next(1, HelpdeskRateLimited("slow down", retry_after=1.0), methods=["post_reply"])
     worker = Worker(store, router, desk, backoff=0.05)
-    store.add_event("e9", "hr", "T-9", "ticket", {})
+    store.add_event("e9", "hr", "T-9", EventKind.TICKET, {})
     worker.run_once()
     assert store.counts()["actions"] == {"pending": 1}  # failed once, waiting out Retry-After
     assert worker.run_once() == (0, 0)  # too early to retry
@@ -189,3 +219,41 @@ def test_transient_helpdesk_failures_back_off_and_then_deliver(
     assert len(desk.replies("T-9")) == 1
     failed = [e for e in store.audit_log("T-9") if e["kind"] == "action.failed"]
     assert failed and failed[0]["detail"]["retry_in"] >= 1.0
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "message"),
+    [
+        (VendorEndpoint("zd", b"x", scheme="zendsk"), "unknown signature scheme 'zendsk'"),
+        (VendorEndpoint("zd", None, scheme="zendesk"), "has signature scheme 'zendesk' but no"),
+        (VendorEndpoint("zd", b"", scheme="zendesk"), "secret_env in the config file"),
+    ],
+)
+def test_a_misconfigured_endpoint_is_a_usage_error(
+    setup: Service, endpoint: VendorEndpoint, message: str
+) -> None:
+    with pytest.raises(hr.UsageError, match=message):
+        create_app(setup.store, setup.worker, settings(endpoints={"zd": endpoint}))
+
+
+def test_an_unsigned_endpoint_needs_no_secret(setup: Service) -> None:
+    endpoint = VendorEndpoint("desk", None, scheme=None)
+    with TestClient(
+        create_app(setup.store, setup.worker, settings(endpoints={"desk": endpoint}))
+    ) as c:
+        r = c.post("/webhooks/desk", json={"event_id": "e1", "ticket_id": "T-1"})
+    assert r.status_code == 202
+
+
+def test_a_parser_returning_an_unknown_kind_is_refused(setup: Service) -> None:
+    def parser(payload: Mapping[str, Any]) -> tuple[str, str, str]:
+        return "e1", "T-1", "ticket_updated"
+
+    endpoint = VendorEndpoint("odd", None, scheme=None, parser=parser)
+    with TestClient(
+        create_app(setup.store, setup.worker, settings(endpoints={"odd": endpoint}))
+    ) as c:
+        r = c.post("/webhooks/odd", json={})
+    assert r.status_code == 400 and "'ticket_updated'" in r.json()["error"]
+    assert setup.store.counts()["events"] == {}
+    assert setup.store.audit_log() == []

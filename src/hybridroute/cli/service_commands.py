@@ -55,6 +55,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _audit(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from hybridroute.service.records import AuditKind
     from hybridroute.service.store import OutboxStore
 
     if not Path(args.db).exists():
@@ -81,8 +82,8 @@ def _audit(args: argparse.Namespace) -> int:
             if k in ("action", "rule", "kind", "reason", "error", "owner")
         )
         print(f"{entry['id']:>6}  ticket {entry['ticket_id']}  {entry['kind']:<16} {summary}")
-        if entry["kind"] == "decision" and detail.get("reasons"):
+        if entry["kind"] is AuditKind.DECISION and detail.get("reasons"):
             print(f"{'':>8}why: {'; '.join(detail['reasons'])}")
-        if entry["kind"] == "decision" and detail.get("certificates"):
+        if entry["kind"] is AuditKind.DECISION and detail.get("certificates"):
             print(f"{'':>8}certified by: {', '.join(detail['certificates'])}")
     return 0

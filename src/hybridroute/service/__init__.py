@@ -6,15 +6,29 @@ Needs the ``service`` extra (``pip install 'hybridroute[service]'``).
 from hybridroute.service.app import ServiceSettings, VendorEndpoint, create_app
 from hybridroute.service.config import ServiceConfig, load_config
 from hybridroute.service.events import EventParser, parse_hybridroute_event
+from hybridroute.service.records import (
+    ActionStatus,
+    AuditKind,
+    EventKind,
+    EventStatus,
+    Owner,
+    Ownership,
+)
 from hybridroute.service.signatures import SCHEMES, SignatureScheme, sign_hybridroute
 from hybridroute.service.store import Event, OutboxStore, PendingAction
 from hybridroute.service.worker import Worker
 
 __all__ = [
     "SCHEMES",
+    "ActionStatus",
+    "AuditKind",
     "Event",
+    "EventKind",
     "EventParser",
+    "EventStatus",
     "OutboxStore",
+    "Owner",
+    "Ownership",
     "PendingAction",
     "ServiceConfig",
     "ServiceSettings",

@@ -19,11 +19,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from hybridroute.exceptions import HybridRouteError
-from hybridroute.service.events import EventParser, parse_hybridroute_event
+from hybridroute.exceptions import HybridRouteError, UsageError
+from hybridroute.service.events import EventParser, event_kind, parse_hybridroute_event
+from hybridroute.service.records import Owner
 from hybridroute.service.signatures import SCHEMES
 from hybridroute.service.store import OutboxStore
-from hybridroute.service.worker import BOT, Worker
+from hybridroute.service.worker import Worker
 
 __all__ = ["ServiceSettings", "VendorEndpoint", "create_app"]
 
@@ -58,18 +59,31 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
+def _check_endpoint(endpoint: VendorEndpoint) -> None:
+    """Refuse an endpoint that could never verify a delivery, saying how to fix it."""
+    if endpoint.scheme is not None and endpoint.scheme not in SCHEMES:
+        raise UsageError(
+            f"endpoint {endpoint.name!r}: unknown signature scheme {endpoint.scheme!r}; "
+            f"use one of {sorted(SCHEMES)}, or None for a helpdesk that cannot sign"
+        )
+    if endpoint.scheme is not None and not endpoint.secret:
+        raise UsageError(
+            f"endpoint {endpoint.name!r} has signature scheme {endpoint.scheme!r} but no "
+            "secret; give it the webhook secret (secret_env in the config file), or scheme "
+            'None ("none" in the file) for a helpdesk that cannot sign, on a private network'
+        )
+
+
 def create_app(store: OutboxStore, worker: Worker, settings: ServiceSettings) -> Starlette:
-    """Build the ASGI app; the worker runs in a background thread while the app lives."""
+    """Build the ASGI app; the worker runs in a background thread while the app lives.
+
+    Raises
+    ------
+    UsageError
+        If an endpoint names an unknown signature scheme, or a scheme without a secret.
+    """
     for endpoint in settings.endpoints.values():
-        if endpoint.scheme is not None and endpoint.scheme not in SCHEMES:
-            raise HybridRouteError(
-                f"endpoint {endpoint.name!r}: unknown signature scheme {endpoint.scheme!r}; "
-                f"use one of {sorted(SCHEMES)} or None"
-            )
-        if endpoint.scheme is not None and not endpoint.secret:
-            raise HybridRouteError(
-                f"endpoint {endpoint.name!r} has a signature scheme but no secret"
-            )
+        _check_endpoint(endpoint)
 
     async def webhook(request: Request) -> JSONResponse:
         endpoint = settings.endpoints.get(request.path_params["vendor"])
@@ -95,7 +109,8 @@ def create_app(store: OutboxStore, worker: Worker, settings: ServiceSettings) ->
         if not isinstance(payload, dict):
             return _error(400, "body must be a JSON object")
         try:
-            event_id, ticket_id, kind = endpoint.parser(payload)
+            event_id, ticket_id, parsed_kind = endpoint.parser(payload)
+            kind = event_kind(parsed_kind)
         except HybridRouteError as exc:
             return _error(400, str(exc))
         new = store.add_event(event_id, endpoint.name, ticket_id, kind, payload)
@@ -110,7 +125,7 @@ def create_app(store: OutboxStore, worker: Worker, settings: ServiceSettings) ->
         if request.headers.get("authorization") != f"Bearer {settings.admin_token}":
             return _error(401, "hand-back needs 'Authorization: Bearer <admin token>'")
         ticket_id = request.path_params["ticket_id"]
-        store.set_owner(ticket_id, BOT, "handed back to the bot through the API")
+        store.set_owner(ticket_id, Owner.BOT, "handed back to the bot through the API")
         return JSONResponse({"status": "handed back", "ticket_id": ticket_id})
 
     async def health(request: Request) -> JSONResponse:

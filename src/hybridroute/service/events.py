@@ -6,21 +6,32 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from hybridroute.exceptions import ValidationError
+from hybridroute.service.records import EventKind
 
-__all__ = ["KINDS", "EventParser", "parse_hybridroute_event"]
+__all__ = ["KINDS", "EventParser", "event_kind", "parse_hybridroute_event"]
 
-KINDS = ("ticket", "message", "agent_message", "bot_message")
+KINDS = tuple(kind.value for kind in EventKind)
 
 EventParser = Callable[[Mapping[str, Any]], tuple[str, str, str]]
 """``payload -> (event_id, ticket_id, kind)``.
 
 Kinds: ``"ticket"`` (a new ticket), ``"message"`` (a new customer message),
 ``"agent_message"`` (a person answered: the bot stays silent from then on) and
-``"bot_message"`` (the helpdesk echoing our own write: ignored).
+``"bot_message"`` (the helpdesk echoing our own write: ignored); see :class:`EventKind`.
 """
 
 
-def parse_hybridroute_event(payload: Mapping[str, Any]) -> tuple[str, str, str]:
+def event_kind(kind: str) -> EventKind:
+    """The :class:`EventKind` a parser returned; ValidationError if it names none."""
+    try:
+        return EventKind(kind)
+    except ValueError:
+        raise ValidationError(
+            f"the webhook parser returned kind {kind!r}; a parser must return one of {KINDS}"
+        ) from None
+
+
+def parse_hybridroute_event(payload: Mapping[str, Any]) -> tuple[str, str, EventKind]:
     """hybridroute's own format: ``{"event_id": ..., "ticket_id": ..., "kind": "ticket"}``."""
     problems = []
     for key in ("event_id", "ticket_id"):
@@ -35,4 +46,4 @@ def parse_hybridroute_event(payload: Mapping[str, Any]) -> tuple[str, str, str]:
         )
     if problems:
         raise ValidationError("invalid webhook payload: " + "; ".join(problems))
-    return str(payload["event_id"]), str(payload["ticket_id"]), str(kind)
+    return str(payload["event_id"]), str(payload["ticket_id"]), EventKind(kind)

@@ -15,7 +15,9 @@ Everything the service learns or intends is written here *before* it acts:
 * ``audit``: an append-only log of all of the above, queryable and exportable.
 
 The class is the only place that speaks SQL; a PostgreSQL store would implement
-the same methods.
+the same methods. Rows come back as the frozen values of
+:mod:`hybridroute.service.records`, whose enums (``EventStatus``, ``Owner``, ...)
+have the very strings stored in the ``status``, ``kind`` and ``owner`` columns.
 """
 
 from __future__ import annotations
@@ -27,12 +29,21 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from hybridroute.adapters.actions import PlannedAction
 from hybridroute.models import Decision
+from hybridroute.service.records import (
+    ActionStatus,
+    AuditKind,
+    Event,
+    EventKind,
+    EventStatus,
+    Owner,
+    Ownership,
+    PendingAction,
+)
 
 __all__ = ["Event", "OutboxStore", "PendingAction"]
 
@@ -91,28 +102,6 @@ CREATE INDEX IF NOT EXISTS audit_ticket ON audit(ticket_id, id);
 """
 
 
-@dataclass(frozen=True)
-class Event:
-    """A stored webhook event."""
-
-    event_id: str
-    vendor: str
-    ticket_id: str
-    kind: str
-    payload: dict[str, Any]
-    attempts: int
-
-
-@dataclass(frozen=True)
-class PendingAction:
-    """A planned helpdesk write not yet confirmed done."""
-
-    id: int
-    event_id: str
-    action: PlannedAction
-    attempts: int
-
-
 class OutboxStore:
     """SQLite-backed outbox, decisions, ownership locks and audit log.
 
@@ -135,6 +124,7 @@ class OutboxStore:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")  # an acknowledged event survives power loss
             conn.execute("PRAGMA foreign_keys=ON")
@@ -162,7 +152,7 @@ class OutboxStore:
     @staticmethod
     def _audit(
         db: sqlite3.Connection,
-        entry: str,
+        entry: AuditKind,
         ticket_id: str | None,
         event_id: str | None,
         **detail: Any,
@@ -175,7 +165,7 @@ class OutboxStore:
     # -- events --------------------------------------------------------------------------
 
     def add_event(
-        self, event_id: str, vendor: str, ticket_id: str, kind: str, payload: dict[str, Any]
+        self, event_id: str, vendor: str, ticket_id: str, kind: EventKind, payload: dict[str, Any]
     ) -> bool:
         """Store a webhook event; False if this event id was already stored (a redelivery)."""
         with self._tx() as db:
@@ -187,7 +177,7 @@ class OutboxStore:
             new = cur.rowcount == 1
             self._audit(
                 db,
-                "event.received" if new else "event.duplicate",
+                AuditKind.EVENT_RECEIVED if new else AuditKind.EVENT_DUPLICATE,
                 ticket_id,
                 event_id,
                 vendor=vendor,
@@ -201,12 +191,12 @@ class OutboxStore:
             self._conn()
             .execute(
                 "SELECT event_id, vendor, ticket_id, kind, payload, attempts FROM events "
-                "WHERE status = 'received' ORDER BY received_at, event_id LIMIT ?",
-                (limit,),
+                "WHERE status = ? ORDER BY received_at, event_id LIMIT ?",
+                (EventStatus.RECEIVED, limit),
             )
             .fetchall()
         )
-        return [Event(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
+        return [_event(row) for row in rows]
 
     def record_decision(
         self,
@@ -214,7 +204,7 @@ class OutboxStore:
         decision: Decision,
         plan: Sequence[PlannedAction],
         *,
-        owner: str,
+        owner: Owner,
         reason: str,
     ) -> bool:
         """Store a decision, its planned actions and the new ticket owner, atomically.
@@ -223,10 +213,10 @@ class OutboxStore:
         """
         now = time.time()
         with self._tx() as db:
-            done = db.execute(
+            stored = db.execute(
                 "SELECT status FROM events WHERE event_id = ?", (event.event_id,)
             ).fetchone()
-            if done is None or done[0] != "received":
+            if stored is None or stored["status"] != EventStatus.RECEIVED:
                 return False
             db.execute(
                 "INSERT INTO decisions(event_id, ticket_id, action, decision, decided_at) "
@@ -252,7 +242,10 @@ class OutboxStore:
                         now,
                     ),
                 )
-            db.execute("UPDATE events SET status = 'decided' WHERE event_id = ?", (event.event_id,))
+            db.execute(
+                "UPDATE events SET status = ? WHERE event_id = ?",
+                (EventStatus.DECIDED, event.event_id),
+            )
             auto = 1 if decision.automated else 0
             db.execute(
                 "INSERT INTO ownership(ticket_id, owner, reason, auto_replies, updated_at) "
@@ -264,7 +257,7 @@ class OutboxStore:
             )
             self._audit(
                 db,
-                "decision",
+                AuditKind.DECISION,
                 decision.ticket_id,
                 event.event_id,
                 action=decision.action.value,
@@ -281,10 +274,10 @@ class OutboxStore:
         """Mark an event handled without a decision (e.g. a human owns the ticket)."""
         with self._tx() as db:
             db.execute(
-                "UPDATE events SET status = 'skipped', last_error = ? WHERE event_id = ?",
-                (reason, event.event_id),
+                "UPDATE events SET status = ?, last_error = ? WHERE event_id = ?",
+                (EventStatus.SKIPPED, reason, event.event_id),
             )
-            self._audit(db, "event.skipped", event.ticket_id, event.event_id, reason=reason)
+            self._audit(db, AuditKind.EVENT_SKIPPED, event.ticket_id, event.event_id, reason=reason)
 
     def fail_event(self, event: Event, error: str, *, give_up: bool) -> None:
         """Record a failed attempt at deciding an event."""
@@ -292,10 +285,15 @@ class OutboxStore:
             db.execute(
                 "UPDATE events SET attempts = attempts + 1, last_error = ?, status = ? "
                 "WHERE event_id = ?",
-                (error, "failed" if give_up else "received", event.event_id),
+                (error, EventStatus.FAILED if give_up else EventStatus.RECEIVED, event.event_id),
             )
             self._audit(
-                db, "event.failed", event.ticket_id, event.event_id, error=error, gave_up=give_up
+                db,
+                AuditKind.EVENT_FAILED,
+                event.ticket_id,
+                event.event_id,
+                error=error,
+                gave_up=give_up,
             )
 
     # -- actions -------------------------------------------------------------------------
@@ -305,26 +303,24 @@ class OutboxStore:
         rows = (
             self._conn()
             .execute(
-                "SELECT id, event_id, action, attempts FROM actions WHERE status = 'pending' "
+                "SELECT id, event_id, action, attempts FROM actions WHERE status = ? "
                 "AND not_before <= ? ORDER BY id LIMIT ?",
-                (time.time(), limit),
+                (ActionStatus.PENDING, time.time(), limit),
             )
             .fetchall()
         )
-        return [
-            PendingAction(r[0], r[1], PlannedAction.model_validate_json(r[2]), r[3]) for r in rows
-        ]
+        return [_pending_action(row) for row in rows]
 
     def action_done(self, pending: PendingAction, receipt: dict[str, Any]) -> None:
         """Mark an action delivered, with the helpdesk's receipt."""
         with self._tx() as db:
             db.execute(
-                "UPDATE actions SET status = 'done', receipt = ?, updated_at = ? WHERE id = ?",
-                (json.dumps(receipt), time.time(), pending.id),
+                "UPDATE actions SET status = ?, receipt = ?, updated_at = ? WHERE id = ?",
+                (ActionStatus.DONE, json.dumps(receipt), time.time(), pending.id),
             )
             self._audit(
                 db,
-                "action.done",
+                AuditKind.ACTION_DONE,
                 pending.action.ticket_id,
                 pending.event_id,
                 kind=pending.action.kind,
@@ -344,11 +340,17 @@ class OutboxStore:
             db.execute(
                 "UPDATE actions SET attempts = attempts + 1, last_error = ?, status = ?, "
                 "not_before = ?, updated_at = ? WHERE id = ?",
-                (error, "failed" if give_up else "pending", now + retry_in, now, pending.id),
+                (
+                    error,
+                    ActionStatus.FAILED if give_up else ActionStatus.PENDING,
+                    now + retry_in,
+                    now,
+                    pending.id,
+                ),
             )
             self._audit(
                 db,
-                "action.failed",
+                AuditKind.ACTION_FAILED,
                 pending.action.ticket_id,
                 pending.event_id,
                 kind=pending.action.kind,
@@ -359,16 +361,16 @@ class OutboxStore:
 
     # -- ownership -----------------------------------------------------------------------
 
-    def owner_of(self, ticket_id: str) -> tuple[str, int] | None:
-        """``(owner, auto_replies_so_far)`` for a ticket, or None if never seen."""
+    def owner_of(self, ticket_id: str) -> Ownership | None:
+        """``(owner, auto_replies)`` so far for a ticket, or None if never seen."""
         row = (
             self._conn()
             .execute("SELECT owner, auto_replies FROM ownership WHERE ticket_id = ?", (ticket_id,))
             .fetchone()
         )
-        return None if row is None else (row[0], row[1])
+        return None if row is None else Ownership(Owner(row["owner"]), row["auto_replies"])
 
-    def set_owner(self, ticket_id: str, owner: str, reason: str) -> None:
+    def set_owner(self, ticket_id: str, owner: Owner, reason: str) -> None:
         """Set who owns a ticket (``hand_back`` gives it back to the bot)."""
         with self._tx() as db:
             db.execute(
@@ -377,7 +379,7 @@ class OutboxStore:
                 "reason=excluded.reason, updated_at=excluded.updated_at",
                 (ticket_id, owner, reason, time.time()),
             )
-            self._audit(db, "ownership", ticket_id, None, owner=owner, reason=reason)
+            self._audit(db, AuditKind.OWNERSHIP, ticket_id, None, owner=owner, reason=reason)
 
     # -- queries -------------------------------------------------------------------------
 
@@ -390,15 +392,8 @@ class OutboxStore:
             args = (ticket_id,)
         rows = self._conn().execute(sql + " ORDER BY id", args).fetchall()
         return [
-            {
-                "id": r[0],
-                "at": r[1],
-                "ticket_id": r[2],
-                "event_id": r[3],
-                "kind": r[4],
-                "detail": json.loads(r[5]),
-            }
-            for r in rows
+            {**dict(row), "kind": AuditKind(row["kind"]), "detail": json.loads(row["detail"])}
+            for row in rows
         ]
 
     def decisions_for(self, ticket_id: str) -> list[Decision]:
@@ -411,16 +406,35 @@ class OutboxStore:
             )
             .fetchall()
         )
-        return [Decision.model_validate_json(r[0]) for r in rows]
+        return [Decision.model_validate_json(row["decision"]) for row in rows]
 
     def counts(self) -> dict[str, dict[str, int]]:
         """How many events and actions are in each status."""
         db = self._conn()
         return {
-            "events": dict(
-                db.execute("SELECT status, COUNT(*) FROM events GROUP BY status").fetchall()
-            ),
-            "actions": dict(
-                db.execute("SELECT status, COUNT(*) FROM actions GROUP BY status").fetchall()
-            ),
+            table: {
+                row["status"]: row["n"]
+                for row in db.execute(f"SELECT status, COUNT(*) AS n FROM {table} GROUP BY status")
+            }
+            for table in ("events", "actions")
         }
+
+
+def _event(row: sqlite3.Row) -> Event:
+    return Event(
+        event_id=row["event_id"],
+        vendor=row["vendor"],
+        ticket_id=row["ticket_id"],
+        kind=EventKind(row["kind"]),
+        payload=json.loads(row["payload"]),
+        attempts=row["attempts"],
+    )
+
+
+def _pending_action(row: sqlite3.Row) -> PendingAction:
+    return PendingAction(
+        id=row["id"],
+        event_id=row["event_id"],
+        action=PlannedAction.model_validate_json(row["action"]),
+        attempts=row["attempts"],
+    )

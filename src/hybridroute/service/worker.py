@@ -21,13 +21,14 @@ from hybridroute.exceptions import (
 )
 from hybridroute.models import Role, Ticket
 from hybridroute.router import Router
-from hybridroute.service.store import Event, OutboxStore, PendingAction
+from hybridroute.service.records import Event, EventKind, Owner, Ownership, PendingAction
+from hybridroute.service.store import OutboxStore
 
 __all__ = ["Worker"]
 
 log = logging.getLogger("hybridroute.service")
 
-HUMAN, BOT = "human", "bot"
+_NEW_TICKET = Ownership(Owner.BOT, auto_replies=0)  # a ticket never seen is the bot's to decide
 
 
 class Worker:
@@ -75,10 +76,10 @@ class Worker:
 
     def decide_event(self, event: Event) -> None:
         """Decide one event: respect ownership, route, store decision and plan atomically."""
-        if event.kind == "bot_message":  # the helpdesk echoing our own write back
+        if event.kind is EventKind.BOT_MESSAGE:  # the helpdesk echoing our own write back
             self.store.skip_event(event, "our own message; nothing to decide")
             return
-        if event.kind == "agent_message":
+        if event.kind is EventKind.AGENT_MESSAGE:
             self._hand_to_humans(event)
             return
         try:
@@ -91,24 +92,24 @@ class Worker:
             give_up = give_up or event.attempts + 1 >= self.max_attempts
             self.store.fail_event(event, f"{type(exc).__name__}: {exc}", give_up=give_up)
             return
-        owner = self.store.owner_of(ticket.id)
-        if owner is not None and owner[0] == HUMAN:
+        ownership = self.store.owner_of(ticket.id) or _NEW_TICKET
+        if ownership.owner is Owner.HUMAN:
             self.store.skip_event(event, "a human owns this ticket; the bot stays silent")
             return
         if _agent_replied(ticket):
             self._hand_to_humans(event)
             return
-        came_back = owner is not None and owner[1] > 0 and event.kind == "message"
+        came_back = ownership.auto_replies > 0 and event.kind is EventKind.MESSAGE
         reason = "customer came back after an automated reply" if came_back else None
         decision = self.router.route(ticket, handoff_reason=reason)
         plan = plan_actions(decision, key=event.event_id, handoff_notice=self.handoff_notice)
-        new_owner = BOT if decision.automated else HUMAN
+        new_owner = Owner.BOT if decision.automated else Owner.HUMAN
         why = "automated reply" if decision.automated else f"handed off: {decision.rule}"
         self.store.record_decision(event, decision, plan, owner=new_owner, reason=why)
 
     def _hand_to_humans(self, event: Event) -> None:
         """An agent replied: the ticket is theirs, the bot stays silent from now on."""
-        self.store.set_owner(event.ticket_id, HUMAN, "a human agent replied on the ticket")
+        self.store.set_owner(event.ticket_id, Owner.HUMAN, "a human agent replied on the ticket")
         self.store.skip_event(event, "a human agent replied; ownership moved to humans")
 
     # -- delivering ------------------------------------------------------------------------

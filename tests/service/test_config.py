@@ -1,0 +1,181 @@
+"""``load_config``: the service's TOML file, with secrets read from the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import hybridroute as hr
+from hybridroute.adapters.django_helpdesk import parse_django_helpdesk_webhook
+from hybridroute.service import load_config, parse_hybridroute_event
+from hybridroute.testing.sqlite_helpdesk import SqliteHelpdesk
+
+FULL = """
+[service]
+database = "data/service.db"
+host = "0.0.0.0"
+port = 9090
+max_body_bytes = 5000
+admin_token_env = "TEST_ADMIN_TOKEN"
+
+[router]
+factory = "hybridroute.demo.service:build_router"
+
+[adapter]
+factory = "hybridroute.testing.sqlite_helpdesk:SqliteHelpdesk"
+options = { path = "desk.db", public_option = 3 }
+env = { token = "TEST_DESK_TOKEN" }
+
+[[endpoints]]
+name = "zendesk"
+scheme = "zendesk"
+secret_env = "TEST_ZENDESK_SECRET"
+
+[[endpoints]]
+name = "desk"
+scheme = "none"
+parser = "hybridroute.adapters.django_helpdesk:parse_django_helpdesk_webhook"
+"""
+
+MINIMAL = """
+[router]
+factory = "hybridroute.demo.service:build_router"
+
+[adapter]
+factory = "hybridroute.testing.sqlite_helpdesk:SqliteHelpdesk"
+
+[[endpoints]]
+name = "hr"
+secret_env = "TEST_HR_SECRET"
+"""
+
+SECRETS = {
+    "TEST_ADMIN_TOKEN": "admin-token",
+    "TEST_DESK_TOKEN": "desk-token",
+    "TEST_ZENDESK_SECRET": "zendesk-secret",
+    "TEST_HR_SECRET": "hr-secret",
+}
+
+
+@pytest.fixture()
+def env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name, value in SECRETS.items():
+        monkeypatch.setenv(name, value)
+    return monkeypatch
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "conf" / "service.toml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_full_file(tmp_path: Path, env: pytest.MonkeyPatch) -> None:
+    config = load_config(write(tmp_path, FULL))
+    assert config.database == tmp_path / "conf" / "data" / "service.db"  # next to the file
+    assert (config.host, config.port) == ("0.0.0.0", 9090)
+    assert config.router_factory == "hybridroute.demo.service:build_router"
+    assert config.adapter_factory == "hybridroute.testing.sqlite_helpdesk:SqliteHelpdesk"
+    settings = config.settings
+    assert (settings.max_body_bytes, settings.admin_token) == (5000, "admin-token")
+    assert settings.run_worker is True
+    assert list(settings.endpoints) == ["zendesk", "desk"]
+    zendesk, desk = settings.endpoints["zendesk"], settings.endpoints["desk"]
+    assert (zendesk.name, zendesk.scheme, zendesk.secret) == (
+        "zendesk",
+        "zendesk",
+        b"zendesk-secret",
+    )
+    assert zendesk.parser is parse_hybridroute_event
+    assert (desk.name, desk.scheme, desk.secret) == ("desk", None, None)  # "none": unsigned
+    assert desk.parser is parse_django_helpdesk_webhook
+
+
+def test_secrets_come_from_the_environment(tmp_path: Path, env: pytest.MonkeyPatch) -> None:
+    config = load_config(write(tmp_path, FULL))
+    # the file names the variable; its value joins the adapter's plain options
+    assert config.adapter_options == {"path": "desk.db", "public_option": 3, "token": "desk-token"}
+    assert config.settings.endpoints["zendesk"].secret == b"zendesk-secret"
+    env.setenv("TEST_ZENDESK_SECRET", "rotated")
+    env.setenv("TEST_ADMIN_TOKEN", "rotated-token")
+    reloaded = load_config(write(tmp_path, FULL)).settings
+    assert reloaded.endpoints["zendesk"].secret == b"rotated"
+    assert reloaded.admin_token == "rotated-token"
+
+
+@pytest.mark.parametrize(
+    ("variable", "message"),
+    [
+        ("TEST_DESK_TOKEN", "adapter option 'token': environment variable TEST_DESK_TOKEN"),
+        ("TEST_ZENDESK_SECRET", "endpoint 'zendesk' secret: environment variable TEST_ZENDESK"),
+    ],
+)
+def test_a_missing_or_empty_secret_names_its_variable(
+    tmp_path: Path, env: pytest.MonkeyPatch, variable: str, message: str
+) -> None:
+    path = write(tmp_path, FULL)
+    env.delenv(variable)
+    with pytest.raises(hr.UsageError, match=message + ".* is not set"):
+        load_config(path)
+    env.setenv(variable, "")
+    with pytest.raises(hr.UsageError, match=message + ".* is not set"):
+        load_config(path)
+
+
+def test_without_its_variable_the_admin_token_is_off(
+    tmp_path: Path, env: pytest.MonkeyPatch
+) -> None:
+    env.delenv("TEST_ADMIN_TOKEN")
+    assert load_config(write(tmp_path, FULL)).settings.admin_token is None  # hand-back disabled
+
+
+def test_defaults(tmp_path: Path, env: pytest.MonkeyPatch) -> None:
+    config = load_config(write(tmp_path, MINIMAL))
+    assert config.database == tmp_path / "conf" / "hybridroute.db"
+    assert (config.host, config.port) == ("127.0.0.1", 8080)
+    assert config.adapter_options == {}
+    settings = config.settings
+    assert (settings.max_body_bytes, settings.admin_token, settings.run_worker) == (
+        1_000_000,
+        None,
+        True,
+    )
+    [endpoint] = settings.endpoints.values()
+    assert (endpoint.name, endpoint.scheme, endpoint.secret) == ("hr", "hybridroute", b"hr-secret")
+    assert endpoint.parser is parse_hybridroute_event
+
+
+def test_an_absolute_database_path_is_kept(tmp_path: Path, env: pytest.MonkeyPatch) -> None:
+    database = tmp_path / "elsewhere" / "s.db"
+    config = load_config(write(tmp_path, f'[service]\ndatabase = "{database}"\n' + MINIMAL))
+    assert config.database == database
+
+
+def test_build_adapter_passes_the_options(tmp_path: Path, env: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "desk.db"
+    text = MINIMAL.replace(
+        'SqliteHelpdesk"\n', f'SqliteHelpdesk"\noptions = {{ path = "{path}" }}\n'
+    )
+    adapter = load_config(write(tmp_path, text)).build_adapter()
+    assert isinstance(adapter, SqliteHelpdesk) and adapter.path == path
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (None, "does not exist"),
+        ("[router\n", "is not valid TOML"),
+        (MINIMAL.replace("[router]", "[routr]"), "lacks 'router'; see docs/deploy.md"),
+        (MINIMAL.split("[[endpoints]]")[0], "lacks 'endpoints'"),
+        (MINIMAL.replace("demo.service:", "demo.service."), "should look like 'package.module:"),
+    ],
+)
+def test_a_broken_file_is_a_usage_error(
+    tmp_path: Path, env: pytest.MonkeyPatch, text: str | None, message: str
+) -> None:
+    path = tmp_path / "missing.toml" if text is None else write(tmp_path, text)
+    with pytest.raises(hr.UsageError, match=message):
+        config = load_config(path)
+        config.build_router()  # the router factory is imported when it is built
