@@ -43,6 +43,7 @@ from typing import Any
 import httpx
 
 from hybridroute.adapters._conversation import numeric_id, parse_timestamp
+from hybridroute.adapters._lifecycle import close_api, enter, exit_closing, shown_as
 from hybridroute.adapters._mappings import lookup, name_for
 from hybridroute.adapters._tags import merged_tags
 from hybridroute.adapters._writes import marked_id, write_once
@@ -295,18 +296,10 @@ class DjangoHelpdeskAdapter:
             http=http,
         )
 
-    def __repr__(self) -> str:
-        return f"DjangoHelpdeskAdapter({self.base_url!r}, queues={self.queues!r})"
-
-    def close(self) -> None:
-        """Close the HTTP client, unless it was passed in."""
-        self._api.close()
-
-    def __enter__(self) -> DjangoHelpdeskAdapter:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    __repr__ = shown_as("base_url", "queues")
+    close = close_api
+    __enter__ = enter
+    __exit__ = exit_closing
 
     # -- the contract ----------------------------------------------------------------------
 

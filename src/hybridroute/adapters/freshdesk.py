@@ -41,6 +41,7 @@ from hybridroute.adapters._conversation import (
     priority_from,
     text_to_html,
 )
+from hybridroute.adapters._lifecycle import close_api, enter, exit_closing, shown_as
 from hybridroute.adapters._mappings import lookup, name_for
 from hybridroute.adapters._tags import merged_tags
 from hybridroute.adapters._writes import marked_id, write_once
@@ -140,12 +141,10 @@ class FreshdeskAdapter:
             http=http,
         )
 
-    def __repr__(self) -> str:
-        return f"FreshdeskAdapter({self.domain!r}, groups={self.groups!r})"
-
-    def close(self) -> None:
-        """Close the HTTP client, if the adapter created it."""
-        self._api.close()
+    __repr__ = shown_as("domain", "groups")
+    close = close_api
+    __enter__ = enter
+    __exit__ = exit_closing
 
     # -- the contract ----------------------------------------------------------------------
 

@@ -50,6 +50,7 @@ from hybridroute.adapters._conversation import (
     priority_from,
     text_to_html,
 )
+from hybridroute.adapters._lifecycle import close_api, enter, exit_closing, shown_as
 from hybridroute.adapters._mappings import lookup, name_for
 from hybridroute.adapters._tags import new_tags
 from hybridroute.adapters._writes import marked_id, write_once
@@ -171,12 +172,10 @@ class IntercomAdapter:
             retry_delay=rate_limit_delay,
         )
 
-    def __repr__(self) -> str:
-        return f"IntercomAdapter(admin_id={self.admin_id!r}, teams={self.teams!r})"
-
-    def close(self) -> None:
-        """Close the HTTP client, if the adapter created it."""
-        self._api.close()
+    __repr__ = shown_as("admin_id", "teams")
+    close = close_api
+    __enter__ = enter
+    __exit__ = exit_closing
 
     # -- the contract ----------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ from hybridroute.adapters._conversation import (
     numeric_id,
     parse_timestamp,
 )
+from hybridroute.adapters._lifecycle import close_api, enter, exit_closing, shown_as
 from hybridroute.adapters._mappings import lookup, name_for
 from hybridroute.adapters._tags import new_tags
 from hybridroute.adapters._writes import marked_id, write_once
@@ -129,12 +130,10 @@ class ZendeskAdapter:
             http=http,
         )
 
-    def __repr__(self) -> str:
-        return f"ZendeskAdapter({self.subdomain!r}, groups={self.groups!r})"
-
-    def close(self) -> None:
-        """Close the HTTP client, if the adapter created it."""
-        self._api.close()
+    __repr__ = shown_as("subdomain", "groups")
+    close = close_api
+    __enter__ = enter
+    __exit__ = exit_closing
 
     # -- the contract ----------------------------------------------------------------------
 
