@@ -36,8 +36,8 @@ def exit_closing(self: _HasApi, *exc_info: object) -> None:
 def shown_as(*attributes: str) -> Callable[[object], str]:
     """A ``__repr__`` showing ``attributes`` (never a secret: those are not attributes)."""
 
-    def __repr__(self: object) -> str:
+    def show(self: object) -> str:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in attributes)
         return f"{type(self).__name__}({shown})"
 
-    return __repr__
+    return show

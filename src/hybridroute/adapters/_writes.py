@@ -46,10 +46,22 @@ def write_once(
 
     Parameters
     ----------
+    api : JsonApi
+        The adapter's API.
+    method, path : str
+        The write's HTTP method and path.
+    json : object
+        The body, carrying the marker of the idempotency key.
+    ticket_id : str
+        The ticket written to, as the receipt names it.
+    action : HelpdeskAction
+        Which write this is, as the receipt names it.
     find : callable
         The helpdesk's id of this very write (its marker found), or None.
     new_id : callable
         The id of what the write created, from the answer (:func:`created_id`).
+    check_first : bool
+        False when the caller has just looked for the marker itself.
     """
 
     def receipt(external_id: str | None) -> ActionReceipt:
