@@ -123,14 +123,33 @@ class HelpdeskError(HybridRouteError):
         The HTTP status, when there was a response.
     vendor : str, optional
         Which adapter raised it.
+    retryable : bool
+        True for a transient failure (timeout, connection error, 429, 5xx) that is worth
+        another attempt within the adapter's retry policy.
+    ambiguous : bool
+        True when the request may have reached the helpdesk and been acted on (a read
+        timeout, a dropped connection, a 5xx), so a write must be checked before it is
+        repeated.
+    retry_after : float, optional
+        Seconds the helpdesk asked us to wait (``Retry-After``), when it said.
     """
 
     def __init__(
-        self, message: str, *, status_code: int | None = None, vendor: str | None = None
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        vendor: str | None = None,
+        retryable: bool = False,
+        ambiguous: bool = False,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
         self.status_code = status_code
         self.vendor = vendor
+        self.retryable = retryable
+        self.ambiguous = ambiguous
+        self.retry_after = retry_after
 
 
 class HelpdeskAuthError(HelpdeskError):
@@ -159,6 +178,14 @@ class HelpdeskRateLimited(HelpdeskUnavailable):
         retry_after: float | None = None,
         status_code: int | None = 429,
         vendor: str | None = None,
+        retryable: bool = False,
+        ambiguous: bool = False,
     ) -> None:
-        super().__init__(message, status_code=status_code, vendor=vendor)
-        self.retry_after = retry_after
+        super().__init__(
+            message,
+            status_code=status_code,
+            vendor=vendor,
+            retryable=retryable,
+            ambiguous=ambiguous,
+            retry_after=retry_after,
+        )

@@ -81,8 +81,8 @@ class FakeHelpdesk:
     def route(self, method: str, pattern: str, handler: Route) -> None:
         self.routes.append((method, re.compile(f"^{pattern}$"), handler))
 
-    def client(self) -> httpx.Client:
-        return httpx.Client(transport=httpx.MockTransport(self))
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self)
 
     def fail(
         self,

@@ -22,7 +22,7 @@ from hybridroute.adapters.django_helpdesk import (
     neutralise,
     parse_django_helpdesk_webhook,
 )
-from hybridroute.adapters.http import RetryPolicy
+from hybridroute.adapters.http import HttpOptions, RetryPolicy
 from hybridroute.adapters.markers import idempotency_marker
 from hybridroute.exceptions import HelpdeskNotFound, HelpdeskRejected, UsageError, ValidationError
 from hybridroute.models import Priority, Role
@@ -189,9 +189,9 @@ class FakeHelpdesk:
 
 
 def adapter_for(fake: FakeHelpdesk, **kwargs: Any) -> DjangoHelpdeskAdapter:
-    client = httpx.Client(transport=httpx.MockTransport(fake))
     retry = RetryPolicy(max_attempts=3, initial_wait=0, max_wait=0, jitter=0)
-    return DjangoHelpdeskAdapter(API, "u", "p", queues=QUEUES, client=client, retry=retry, **kwargs)
+    http = HttpOptions(retry=retry, transport=httpx.MockTransport(fake), sleep=lambda _: None)
+    return DjangoHelpdeskAdapter(API, "u", "p", queues=QUEUES, http=http, **kwargs)
 
 
 def test_fetch_ticket_maps_followups_to_messages() -> None:

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from hybridroute.adapters.freshdesk import FROM_FRESHDESK_PRIORITY, FreshdeskAdapter
-from hybridroute.adapters.http import RetryPolicy
+from hybridroute.adapters.http import HttpOptions, RetryPolicy
 from hybridroute.adapters.markers import carries_marker
 from hybridroute.exceptions import (
     HelpdeskAuthError,
@@ -35,9 +35,11 @@ def make(
         "acme",
         key,
         groups=GROUPS,
-        retry=RetryPolicy(max_attempts=3),
-        client=fake.client(),
-        sleep=(sleeps if sleeps is not None else []).append,
+        http=HttpOptions(
+            retry=RetryPolicy(max_attempts=3),
+            transport=fake.transport(),
+            sleep=(sleeps if sleeps is not None else []).append,
+        ),
     )
     return adapter, fake
 

@@ -11,9 +11,9 @@ import pytest
 
 from hybridroute.adapters.base import ActionReceipt
 from hybridroute.adapters.http import (
+    HttpOptions,
     JsonApi,
     RetryPolicy,
-    basic_auth_header,
     parse_retry_after,
     vendor_error_text,
 )
@@ -60,10 +60,12 @@ def make_api(
         "https://help.example.test/api/v2/",
         vendor="example",
         headers={"Authorization": "Bearer secret"},
-        timeout=3.0,
-        retry=RetryPolicy(max_attempts=max_attempts, max_retry_after=max_retry_after),
-        client=httpx.Client(transport=httpx.MockTransport(handler)),
-        sleep=sleeps.append,
+        http=HttpOptions(
+            timeout=3.0,
+            retry=RetryPolicy(max_attempts=max_attempts, max_retry_after=max_retry_after),
+            transport=httpx.MockTransport(handler),
+            sleep=sleeps.append,
+        ),
     )
 
 
@@ -370,8 +372,16 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412490.0) == 0.0
 
 
-def test_basic_auth_header() -> None:
-    assert basic_auth_header("apikey", "X") == "Basic YXBpa2V5Olg="
+def test_basic_auth_is_sent_with_every_request() -> None:
+    script = Script([ok()])
+    api = JsonApi(
+        "https://h.test",
+        vendor="x",
+        auth=httpx.BasicAuth("apikey", "X"),
+        http=HttpOptions(transport=httpx.MockTransport(script)),
+    )
+    api.get("x")
+    assert script.requests[0].headers["Authorization"] == "Basic YXBpa2V5Olg="
 
 
 def test_configuration_mistakes_are_usage_errors() -> None:
@@ -382,14 +392,11 @@ def test_configuration_mistakes_are_usage_errors() -> None:
     with pytest.raises(UsageError, match="base_url"):
         JsonApi("help.example.test", vendor="x")
     with pytest.raises(UsageError, match="timeout"):
-        JsonApi("https://help.example.test", vendor="x", timeout=0)
+        HttpOptions(timeout=0)
 
 
-def test_close_leaves_an_injected_client_open() -> None:
-    client = httpx.Client(transport=httpx.MockTransport(Script([ok()])))
-    with JsonApi("https://h.test", vendor="x", client=client):
+def test_close_closes_the_client() -> None:
+    with JsonApi("https://h.test", vendor="x") as api:
         pass
-    assert not client.is_closed
-    own = JsonApi("https://h.test", vendor="x")
-    own.close()
-    assert own._client.is_closed
+    with pytest.raises(HelpdeskError, match="could not be sent"):
+        api.get("x")

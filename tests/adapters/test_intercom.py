@@ -8,7 +8,7 @@ import time
 import httpx
 import pytest
 
-from hybridroute.adapters.http import RetryPolicy
+from hybridroute.adapters.http import HttpOptions, RetryPolicy
 from hybridroute.adapters.intercom import FROM_INTERCOM_PRIORITY, IntercomAdapter, rate_limit_delay
 from hybridroute.adapters.markers import carries_marker
 from hybridroute.exceptions import (
@@ -36,9 +36,11 @@ def make(
         token,
         admin_id=ADMIN,
         teams=TEAMS,
-        retry=RetryPolicy(max_attempts=3),
-        client=fake.client(),
-        sleep=(sleeps if sleeps is not None else []).append,
+        http=HttpOptions(
+            retry=RetryPolicy(max_attempts=3),
+            transport=fake.transport(),
+            sleep=(sleeps if sleeps is not None else []).append,
+        ),
         **options,  # type: ignore[arg-type]
     )
     return adapter, fake

@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from hybridroute.adapters.http import RetryPolicy
+from hybridroute.adapters.http import HttpOptions, RetryPolicy
 from hybridroute.adapters.markers import carries_marker
 from hybridroute.adapters.zammad import ZammadAdapter
 from hybridroute.exceptions import HelpdeskAuthError, HelpdeskNotFound, HelpdeskRejected
@@ -30,9 +30,11 @@ def make(
         "https://support.example.com/",
         token,
         groups=GROUPS,
-        retry=RetryPolicy(max_attempts=3),
-        client=fake.client(),
-        sleep=(sleeps if sleeps is not None else []).append,
+        http=HttpOptions(
+            retry=RetryPolicy(max_attempts=3),
+            transport=fake.transport(),
+            sleep=(sleeps if sleeps is not None else []).append,
+        ),
     )
     return adapter, fake
 

@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from hybridroute.adapters.http import RetryPolicy
+from hybridroute.adapters.http import HttpOptions, RetryPolicy
 from hybridroute.adapters.markers import carries_marker, idempotency_marker
 from hybridroute.adapters.zendesk import ZendeskAdapter
 from hybridroute.exceptions import (
@@ -37,9 +37,11 @@ def make(
         "agent@acme.com",
         token,
         groups=GROUPS,
-        retry=RetryPolicy(max_attempts=3),
-        client=fake.client(),
-        sleep=(sleeps if sleeps is not None else []).append,
+        http=HttpOptions(
+            retry=RetryPolicy(max_attempts=3),
+            transport=fake.transport(),
+            sleep=(sleeps if sleeps is not None else []).append,
+        ),
     )
     return adapter, fake
 

@@ -25,7 +25,7 @@ from hybridroute.adapters.django_helpdesk import (
     DjangoHelpdeskAdapter,
     parse_django_helpdesk_webhook,
 )
-from hybridroute.adapters.http import RetryPolicy
+from hybridroute.adapters.http import HttpOptions, RetryPolicy
 from hybridroute.adapters.markers import idempotency_marker
 from hybridroute.classifiers import (
     ComplexityScorer,
@@ -96,7 +96,7 @@ def api(django_helpdesk: DjangoHelpdeskServer) -> Iterator[httpx.Client]:
 
 def make_adapter(server: DjangoHelpdeskServer, **kwargs: Any) -> DjangoHelpdeskAdapter:
     kwargs.setdefault("tags_field", server.tags_field)
-    kwargs.setdefault("retry", FAST_RETRY)
+    kwargs.setdefault("http", HttpOptions(retry=FAST_RETRY))
     return DjangoHelpdeskAdapter(
         server.api_url, server.username, server.password, queues=server.queues, **kwargs
     )
@@ -248,24 +248,26 @@ def test_a_500_after_the_followup_was_saved_does_not_post_it_twice(
     ticket_id = create_ticket(api, server, *CARD_ARRIVAL)
     statuses: list[tuple[str, str, int]] = []
 
-    def record(response: httpx.Response) -> None:
-        statuses.append((response.request.method, response.request.url.path, response.status_code))
+    class RecordingTransport(httpx.HTTPTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            response = super().handle_request(request)
+            statuses.append((request.method, request.url.path, response.status_code))
+            return response
 
-    client = httpx.Client(event_hooks={"response": [record]})
+    http = HttpOptions(retry=FAST_RETRY, transport=RecordingTransport())
     text = "Your replacement card is on its way."
     key = f"outage-{ticket_id}:reply"
     server.set_webhooks(
         new_ticket=[f"{webhook_receiver.url}/new-ticket"], followup=[WebhookReceiver.dead_url()]
     )
     try:
-        with make_adapter(server, client=client) as adapter:
+        with make_adapter(server, http=http) as adapter:
             receipt = adapter.post_reply(str(ticket_id), text, idempotency_key=key)
     finally:
         server.set_webhooks(
             new_ticket=[f"{webhook_receiver.url}/new-ticket"],
             followup=[f"{webhook_receiver.url}/followup"],
         )
-        client.close()
 
     posts = [s for s in statuses if s[0] == "POST"]
     assert posts == [("POST", "/helpdesk/api/followups/", 500)]  # one write, answered 500

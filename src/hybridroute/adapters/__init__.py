@@ -8,13 +8,17 @@ from hybridroute.adapters.actions import (
     plan_actions,
     render_handoff_note,
 )
-from hybridroute.adapters.base import ActionReceipt, HelpdeskAdapter
+from hybridroute.adapters.base import ActionReceipt, HelpdeskAction, HelpdeskAdapter
+from hybridroute.adapters.http import HttpOptions, RetryPolicy
 
 __all__ = [
     "DEFAULT_HANDOFF_NOTICE",
     "ActionReceipt",
+    "HelpdeskAction",
     "HelpdeskAdapter",
+    "HttpOptions",
     "PlannedAction",
+    "RetryPolicy",
     "apply_action",
     "apply_plan",
     "plan_actions",

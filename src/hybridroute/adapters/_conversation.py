@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from hybridroute.adapters.markers import carries_marker, strip_marker
-from hybridroute.exceptions import HelpdeskError, HelpdeskNotFound, HelpdeskRejected
+from hybridroute.exceptions import HelpdeskError, HelpdeskNotFound
 from hybridroute.models import Message, Priority, Role, Ticket
 
 _BLOCK_TAGS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "blockquote"})
@@ -103,18 +103,6 @@ def build_ticket(vendor: str, ticket_id: str, **fields: Any) -> Ticket:
 def compact(messages: Iterable[Message | None]) -> tuple[Message, ...]:
     """The messages that have words, in order."""
     return tuple(m for m in messages if m is not None)
-
-
-def lookup(mapping: Mapping[str, Any], name: str, what: str, vendor: str) -> Any:
-    """``mapping[name]``, or :class:`HelpdeskRejected` naming the setting to fix."""
-    try:
-        return mapping[name]
-    except KeyError:
-        raise HelpdeskRejected(
-            f"{vendor}: {what} {name!r} has no {vendor} id; add it to the adapter's "
-            f"{what}s mapping (known: {sorted(mapping)})",
-            vendor=vendor,
-        ) from None
 
 
 def numeric_id(ticket_id: str, vendor: str) -> str:

@@ -9,9 +9,8 @@ plan never acts twice.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
 
-from hybridroute.adapters.base import ActionReceipt, HelpdeskAdapter
+from hybridroute.adapters.base import ActionReceipt, HelpdeskAction, HelpdeskAdapter
 from hybridroute.models import ActionKind, Decision, HandoffPackage, Priority
 from hybridroute.models._base import FrozenModel
 
@@ -34,7 +33,7 @@ DEFAULT_HANDOFF_NOTICE = (
 class PlannedAction(FrozenModel):
     """One helpdesk write, ready to store and replay."""
 
-    kind: Literal["reply", "note", "assign", "tags"]
+    kind: HelpdeskAction
     ticket_id: str
     idempotency_key: str
     text: str | None = None

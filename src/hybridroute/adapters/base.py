@@ -13,12 +13,15 @@ raised *after* the write was saved).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 from hybridroute.models import Priority, Ticket
 from hybridroute.models._base import FrozenModel
 
-__all__ = ["ActionReceipt", "HelpdeskAdapter"]
+__all__ = ["ActionReceipt", "HelpdeskAction", "HelpdeskAdapter"]
+
+HelpdeskAction = Literal["reply", "note", "assign", "tags"]
+"""The four helpdesk writes: a public reply, an internal note, an assignment, tags."""
 
 
 class ActionReceipt(FrozenModel):
@@ -28,7 +31,7 @@ class ActionReceipt(FrozenModel):
     ----------
     ticket_id : str
         The ticket acted on.
-    action : str
+    action : HelpdeskAction
         ``"reply"``, ``"note"``, ``"assign"`` or ``"tags"``.
     external_id : str, optional
         The helpdesk's id of what was created (a comment, a follow-up).
@@ -38,7 +41,7 @@ class ActionReceipt(FrozenModel):
     """
 
     ticket_id: str
-    action: str
+    action: HelpdeskAction
     external_id: str | None = None
     duplicate: bool = False
 

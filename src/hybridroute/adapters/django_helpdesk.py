@@ -38,13 +38,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
 import httpx
 
-from hybridroute.adapters.base import ActionReceipt
-from hybridroute.adapters.http import JsonApi, RetryPolicy, basic_auth_header
+from hybridroute.adapters._conversation import numeric_id, parse_timestamp
+from hybridroute.adapters._lifecycle import close_api, enter, exit_closing, shown_as
+from hybridroute.adapters._mappings import lookup, name_for
+from hybridroute.adapters._tags import merged_tags
+from hybridroute.adapters._writes import marked_id, write_once
+from hybridroute.adapters.base import ActionReceipt, HelpdeskAction
+from hybridroute.adapters.http import HttpOptions, JsonApi
 from hybridroute.adapters.markers import carries_marker, idempotency_marker, strip_marker
 from hybridroute.exceptions import (
     HelpdeskError,
@@ -157,20 +161,10 @@ def parse_django_helpdesk_webhook(payload: Mapping[str, Any]) -> tuple[str, str,
             "is this URL configured as HELPDESK_NEW_TICKET_WEBHOOK_URLS or "
             "HELPDESK_FOLLOWUP_WEBHOOK_URLS?"
         )
-    ticket_id = _positive_int(ticket.get("id"))
-    if ticket_id is None:
-        raise ValidationError(
-            f"invalid django-helpdesk webhook: ticket.id must be a positive integer, got "
-            f"{ticket.get('id')!r}"
-        )
+    ticket_id = _webhook_id(ticket.get("id"), "ticket.id")
     if "followup_id" not in payload:
         return f"{VENDOR}:ticket:{ticket_id}", str(ticket_id), "ticket"
-    followup_id = _positive_int(payload["followup_id"])
-    if followup_id is None:
-        raise ValidationError(
-            f"invalid django-helpdesk webhook: followup_id must be a positive integer, got "
-            f"{payload['followup_id']!r}"
-        )
+    followup_id = _webhook_id(payload["followup_id"], "followup_id")
     kind = "agent_message"
     followups = ticket.get("followup_set")
     if isinstance(followups, Sequence):
@@ -188,23 +182,19 @@ def _followup_kind(followup: Mapping[str, Any]) -> str:
     return "message" if followup.get("user") is None else "agent_message"
 
 
-def _positive_int(value: object) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        return None
-    text = str(value)
-    return int(text) if text.isdigit() and int(text) > 0 else None
+def _webhook_id(value: object, what: str) -> int:
+    """A positive integer id from a webhook payload, or our :class:`ValidationError`."""
+    try:
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise HelpdeskNotFound(f"{value!r} is not an id", vendor=VENDOR)
+        return int(numeric_id(str(value), VENDOR))
+    except HelpdeskNotFound:
+        raise ValidationError(
+            f"invalid django-helpdesk webhook: {what} must be a positive integer, got {value!r}"
+        ) from None
 
 
 # -- reading tickets -------------------------------------------------------------------
-
-
-def _parse_date(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:  # Python 3.10's fromisoformat does not take "Z"
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def _followup_message(followup: Mapping[str, Any]) -> Message | None:
@@ -213,7 +203,7 @@ def _followup_message(followup: Mapping[str, Any]) -> Message | None:
     if not isinstance(comment, str) or not comment.strip():
         return None  # backlinks, status changes, attachments only
     public = bool(followup.get("public"))
-    sent_at = _parse_date(followup.get("date"))
+    sent_at = parse_timestamp(followup.get("date"))
     if carries_marker(comment):
         text = _restore(comment).strip() or comment
         return Message(text=text, role=Role.BOT, public=public, sent_at=sent_at)
@@ -222,7 +212,7 @@ def _followup_message(followup: Mapping[str, Any]) -> Message | None:
 
 
 def _followup_order(followup: Mapping[str, Any]) -> tuple[float, int]:
-    when = _parse_date(followup.get("date"))
+    when = parse_timestamp(followup.get("date"))
     number = followup.get("id")
     return (when.timestamp() if when else 0.0, number if isinstance(number, int) else 0)
 
@@ -256,14 +246,9 @@ class DjangoHelpdeskAdapter:
         Name of a ``varchar`` custom field that holds tags, comma separated (create
         it in the admin). None (default): tags are written as a private note, which
         agents read but no filter can use.
-    timeout : float
-        Seconds for each HTTP call.
-    retry : RetryPolicy, optional
-        Attempts and waits for transient failures (timeout, connection error, 429,
-        5xx); see :mod:`hybridroute.adapters.http`.
-    client : httpx.Client, optional
-        The client to send through (tests pass one with ``httpx.MockTransport``);
-        its base URL is ignored, ``base_url`` is used.
+    http : HttpOptions, optional
+        Timeout, retry policy, transport and sleep, the same for every adapter; see
+        :mod:`hybridroute.adapters.http`.
 
     Examples
     --------
@@ -286,9 +271,7 @@ class DjangoHelpdeskAdapter:
         queues: Mapping[str, int],
         agents: Mapping[str, int] | None = None,
         tags_field: str | None = None,
-        timeout: float = 10.0,
-        retry: RetryPolicy | None = None,
-        client: httpx.Client | None = None,
+        http: HttpOptions | None = None,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise UsageError(
@@ -309,24 +292,14 @@ class DjangoHelpdeskAdapter:
         self._api = JsonApi(
             self.base_url,
             vendor=VENDOR,
-            headers={"Authorization": basic_auth_header(username, password)},
-            timeout=timeout,
-            retry=retry,
-            client=client,
+            auth=httpx.BasicAuth(username, password),
+            http=http,
         )
 
-    def __repr__(self) -> str:
-        return f"DjangoHelpdeskAdapter({self.base_url!r}, queues={self.queues!r})"
-
-    def close(self) -> None:
-        """Close the HTTP client, unless it was passed in."""
-        self._api.close()
-
-    def __enter__(self) -> DjangoHelpdeskAdapter:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    __repr__ = shown_as("base_url", "queues")
+    close = close_api
+    __enter__ = enter
+    __exit__ = exit_closing
 
     # -- the contract ----------------------------------------------------------------------
 
@@ -368,28 +341,27 @@ class DjangoHelpdeskAdapter:
         changes: dict[str, Any] = {}
         said: list[str] = []
         if queue is not None:
-            changes["queue"] = self._queue_id(queue)
+            changes["queue"] = lookup(self.queues, queue, "queue", VENDOR)
             said.append(f"queue '{queue}'")
         if priority is not None:
             priority = Priority(priority)
             changes["priority"] = TO_HELPDESK_PRIORITY[priority]
             said.append(f"priority {priority.value}")
         if agent is not None:
-            changes["assigned_to"] = self._agent_id(agent)
+            changes["assigned_to"] = lookup(self.agents, agent, "agent", VENDOR, numeric=int)
             said.append(f"agent '{agent}'")
         if not changes:
             return ActionReceipt(ticket_id=ticket_id, action="assign")
-        pk = _ticket_pk(ticket_id)
-        marker = idempotency_marker(idempotency_key)
-        found = self._find_marker(pk, marker)
+        pk = numeric_id(ticket_id, VENDOR)
+        found = self._find_marker(pk, idempotency_key)
         if found is not None:
             return ActionReceipt(
                 ticket_id=ticket_id, action="assign", external_id=found, duplicate=True
             )
         self._patch_ticket(pk, changes)  # idempotent: setting the same values again is harmless
         note = "[hybridroute] Set " + ", ".join(said) + "."
-        return self._write_followup(
-            pk, ticket_id, note, marker, public=False, action="assign", check_first=False
+        return self._post_followup(
+            ticket_id, note, idempotency_key, public=False, action="assign", check_first=False
         )
 
     def add_tags(
@@ -413,11 +385,11 @@ class DjangoHelpdeskAdapter:
             return self._post_followup(
                 ticket_id, text, idempotency_key, public=False, action="tags"
             )
-        pk = _ticket_pk(ticket_id)
+        pk = numeric_id(ticket_id, VENDOR)
         data = self._get_ticket(ticket_id)
         field_name = f"custom_{self.tags_field}"
         current = _split_tags(self._require_tags_field(data, field_name))
-        merged = current + [t for t in tags if t not in current]
+        merged = merged_tags(current, tags)
         if merged == current:
             return ActionReceipt(ticket_id=ticket_id, action="tags", duplicate=True)
         updated = self._patch_ticket(pk, {field_name: ",".join(merged)})
@@ -427,65 +399,40 @@ class DjangoHelpdeskAdapter:
     # -- follow-ups ------------------------------------------------------------------------
 
     def _post_followup(
-        self, ticket_id: str, text: str, key: str, *, public: bool, action: str
-    ) -> ActionReceipt:
-        pk = _ticket_pk(ticket_id)
-        return self._write_followup(
-            pk, ticket_id, text, idempotency_marker(key), public=public, action=action
-        )
-
-    def _write_followup(
         self,
-        pk: int,
         ticket_id: str,
         text: str,
-        marker: str,
+        key: str,
         *,
         public: bool,
-        action: str,
+        action: HelpdeskAction,
         check_first: bool = True,
     ) -> ActionReceipt:
         """POST a follow-up at most once: look for its marker first and after a 5xx."""
+        pk = numeric_id(ticket_id, VENDOR)
         # Never a "title": it would rename the ticket (quirk 1). "public" always explicit:
         # it defaults to false, which would hide a reply from the customer (quirk 2).
-        body = {"ticket": pk, "comment": f"{neutralise(text)}\n\n{marker}", "public": public}
-
-        def already_done() -> ActionReceipt | None:
-            found = self._find_marker(pk, marker)
-            if found is None:
-                return None
-            return ActionReceipt(ticket_id=ticket_id, action=action, external_id=found)
-
-        def receipt(created: Any) -> ActionReceipt:
-            if not isinstance(created, Mapping) or "id" not in created:
-                raise HelpdeskError(
-                    f"django-helpdesk answered POST followups/ without a follow-up id: "
-                    f"{created!r:.200}",
-                    vendor=VENDOR,
-                )
-            return ActionReceipt(ticket_id=ticket_id, action=action, external_id=str(created["id"]))
-
-        return self._api.write(
+        comment = f"{neutralise(text)}\n\n{idempotency_marker(key)}"
+        return write_once(
+            self._api,
             "POST",
             "followups/",
-            json=body,
-            already_done=already_done,
-            receipt=receipt,
+            json={"ticket": int(pk), "comment": comment, "public": public},
+            ticket_id=ticket_id,
+            action=action,
+            find=lambda: self._find_marker(pk, key),
+            new_id=_followup_id,
             check_first=check_first,
         )
 
-    def _find_marker(self, pk: int, marker: str) -> str | None:
-        """The id of the follow-up carrying ``marker``, if there is one."""
-        for followup in self._get_ticket(str(pk)).get("followup_set") or ():
-            comment = followup.get("comment") or ""
-            if marker in comment:
-                return str(followup.get("id"))
-        return None
+    def _find_marker(self, pk: str, key: str) -> str | None:
+        """The id of the follow-up carrying the marker of ``key``, if there is one."""
+        return marked_id(self._get_ticket(pk).get("followup_set") or (), key, ("comment",))
 
     # -- tickets ---------------------------------------------------------------------------
 
     def _get_ticket(self, ticket_id: str) -> dict[str, Any]:
-        data = self._api.get(f"tickets/{_ticket_pk(ticket_id)}/")
+        data = self._api.get(f"tickets/{numeric_id(ticket_id, VENDOR)}/")
         if not isinstance(data, dict) or "followup_set" not in data:
             raise HelpdeskError(
                 f"django-helpdesk answered GET tickets/{ticket_id}/ with something that is not "
@@ -494,7 +441,7 @@ class DjangoHelpdeskAdapter:
             )
         return data
 
-    def _patch_ticket(self, pk: int, changes: Mapping[str, Any]) -> dict[str, Any]:
+    def _patch_ticket(self, pk: str, changes: Mapping[str, Any]) -> dict[str, Any]:
         # Setting fields to fixed values: safe to repeat after an ambiguous failure.
         data = self._api.request("PATCH", f"tickets/{pk}/", json=dict(changes), idempotent=True)
         if not isinstance(data, dict):
@@ -512,14 +459,13 @@ class DjangoHelpdeskAdapter:
             followups = followups[1:]
         messages = tuple(m for m in map(_followup_message, followups) if m is not None)
         dates = [
-            d for d in (_parse_date(f.get("date")) for f in data.get("followup_set") or ()) if d
+            d for d in (parse_timestamp(f.get("date")) for f in data.get("followup_set") or ()) if d
         ]
         email = data.get("submitter_email") or None
         queue_id = data.get("queue")
-        by_id = {v: k for k, v in self.queues.items()}
         priority = FROM_HELPDESK_PRIORITY.get(int(data.get("priority") or 3), Priority.NORMAL)
         metadata: dict[str, str | int | float | bool | None] = {
-            "queue": by_id.get(queue_id) if isinstance(queue_id, int) else None,
+            "queue": name_for(self.queues, queue_id) if isinstance(queue_id, int) else None,
             "queue_id": queue_id if isinstance(queue_id, int) else None,
             "priority": priority.value,
             "helpdesk_priority": data.get("priority"),
@@ -542,28 +488,7 @@ class DjangoHelpdeskAdapter:
             updated_at=max(dates) if dates else None,
         )
 
-    # -- configuration lookups -------------------------------------------------------------
-
-    def _queue_id(self, queue: str) -> int:
-        try:
-            return self.queues[queue]
-        except KeyError:
-            raise HelpdeskRejected(
-                f"queue {queue!r} has no django-helpdesk queue id; add it to the adapter's "
-                f"queues mapping (known: {sorted(self.queues)})",
-                vendor=VENDOR,
-            ) from None
-
-    def _agent_id(self, agent: str) -> int:
-        if agent in self.agents:
-            return self.agents[agent]
-        if agent.isdigit():
-            return int(agent)
-        raise HelpdeskRejected(
-            f"agent {agent!r} has no django-helpdesk user id; add it to the adapter's agents "
-            "mapping or pass the numeric user id",
-            vendor=VENDOR,
-        )
+    # -- the tags field --------------------------------------------------------------------
 
     def _require_tags_field(self, data: Mapping[str, Any], field_name: str) -> str:
         # django-helpdesk silently ignores unknown custom_* fields in a PATCH: check.
@@ -577,15 +502,14 @@ class DjangoHelpdeskAdapter:
         return str(data[field_name] or "")
 
 
-def _ticket_pk(ticket_id: str) -> int:
-    pk = _positive_int(ticket_id)
-    if pk is None:
-        raise HelpdeskNotFound(
-            f"django-helpdesk ticket ids are positive integers; there is no ticket {ticket_id!r}",
-            status_code=None,
+def _followup_id(created: Any) -> str:
+    """The id of the follow-up ``POST followups/`` created; our error when it is missing."""
+    if not isinstance(created, Mapping) or "id" not in created:
+        raise HelpdeskError(
+            f"django-helpdesk answered POST followups/ without a follow-up id: {created!r:.200}",
             vendor=VENDOR,
         )
-    return pk
+    return str(created["id"])
 
 
 def _is_tag_note(message: Message) -> bool:

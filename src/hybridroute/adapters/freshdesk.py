@@ -26,8 +26,7 @@ bot's; others are agents' (``public`` false for private notes).
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -36,16 +35,19 @@ from hybridroute.adapters._conversation import (
     build_ticket,
     compact,
     html_to_text,
-    lookup,
     message,
     numeric_id,
     parse_timestamp,
     priority_from,
     text_to_html,
 )
-from hybridroute.adapters.base import ActionReceipt
-from hybridroute.adapters.http import JsonApi, RetryPolicy, basic_auth_header
-from hybridroute.adapters.markers import carries_marker, with_marker
+from hybridroute.adapters._lifecycle import close_api, enter, exit_closing, shown_as
+from hybridroute.adapters._mappings import lookup, name_for
+from hybridroute.adapters._tags import merged_tags
+from hybridroute.adapters._writes import marked_id, write_once
+from hybridroute.adapters.base import ActionReceipt, HelpdeskAction
+from hybridroute.adapters.http import HttpOptions, JsonApi
+from hybridroute.adapters.markers import with_marker
 from hybridroute.exceptions import HelpdeskError, UsageError
 from hybridroute.models import Channel, Customer, Message, Priority, Role, Ticket
 
@@ -100,14 +102,8 @@ class FreshdeskAdapter:
         string is taken as an agent id.
     base_url : str, optional
         Overrides ``https://{domain}.freshdesk.com/api/v2``.
-    timeout : float
-        Seconds for each HTTP call.
-    retry : RetryPolicy, optional
-        Attempts and waits for transient failures (429, 5xx, timeouts).
-    client : httpx.Client, optional
-        The client to send through (tests pass one with ``httpx.MockTransport``).
-    sleep : callable
-        Waits between attempts (``time.sleep``); tests pass a recorder.
+    http : HttpOptions, optional
+        Timeout, retry policy, transport and sleep, the same for every adapter.
 
     Examples
     --------
@@ -126,10 +122,7 @@ class FreshdeskAdapter:
         groups: Mapping[str, int] | None = None,
         agents: Mapping[str, int] | None = None,
         base_url: str | None = None,
-        timeout: float = 10.0,
-        retry: RetryPolicy | None = None,
-        client: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        http: HttpOptions | None = None,
     ) -> None:
         if base_url is None and not _DOMAIN.match(domain):
             raise UsageError(
@@ -144,19 +137,14 @@ class FreshdeskAdapter:
         self._api = JsonApi(
             base_url or f"https://{host}/api/v2",
             vendor=VENDOR,
-            headers={"Authorization": basic_auth_header(api_key, "X")},
-            timeout=timeout,
-            retry=retry,
-            client=client,
-            sleep=sleep,
+            auth=httpx.BasicAuth(api_key, "X"),
+            http=http,
         )
 
-    def __repr__(self) -> str:
-        return f"FreshdeskAdapter({self.domain!r}, groups={self.groups!r})"
-
-    def close(self) -> None:
-        """Close the HTTP client, if the adapter created it."""
-        self._api.close()
+    __repr__ = shown_as("domain", "groups")
+    close = close_api
+    __enter__ = enter
+    __exit__ = exit_closing
 
     # -- the contract ----------------------------------------------------------------------
 
@@ -173,7 +161,6 @@ class FreshdeskAdapter:
         )
         replies = (_message(c, requester) for c in self._conversations(tid, data))
         group_id = data.get("group_id")
-        by_id = {v: k for k, v in self.groups.items()}
         priority = priority_from(data.get("priority"), FROM_FRESHDESK_PRIORITY)
         source = data.get("source")
         return build_ticket(
@@ -187,7 +174,7 @@ class FreshdeskAdapter:
             else Channel.OTHER,
             customer=Customer(id=str(requester) if requester is not None else None),
             metadata={
-                "queue": by_id.get(group_id) if isinstance(group_id, int) else None,
+                "queue": name_for(self.groups, group_id) if isinstance(group_id, int) else None,
                 "group_id": group_id if isinstance(group_id, int) else None,
                 "priority": priority.value if priority else None,
                 "status": data.get("status") if isinstance(data.get("status"), int) else None,
@@ -225,9 +212,7 @@ class FreshdeskAdapter:
         if priority is not None:
             changes["priority"] = TO_FRESHDESK_PRIORITY[Priority(priority)]
         if agent is not None:
-            changes["responder_id"] = (
-                int(agent) if agent.isdigit() else lookup(self.agents, agent, "agent", VENDOR)
-            )
+            changes["responder_id"] = lookup(self.agents, agent, "agent", VENDOR, numeric=int)
         if changes:
             self._api.request("PUT", f"tickets/{tid}", json=changes)
         return ActionReceipt(ticket_id=ticket_id, action="assign")
@@ -238,7 +223,7 @@ class FreshdeskAdapter:
         """Write the union of the ticket's tags and ``tags`` (a PUT replaces the list)."""
         tid = numeric_id(ticket_id, VENDOR)
         current = [str(t) for t in self._ticket(tid).get("tags") or ()]
-        merged = current + [t for t in dict.fromkeys(str(t) for t in tags) if t not in current]
+        merged = merged_tags(current, tags)
         if merged == current:
             return ActionReceipt(ticket_id=ticket_id, action="tags", duplicate=True)
         self._api.request("PUT", f"tickets/{tid}", json={"tags": merged})
@@ -279,29 +264,23 @@ class FreshdeskAdapter:
     # -- writing ---------------------------------------------------------------------------
 
     def _write(
-        self, ticket_id: str, endpoint: str, body: Mapping[str, Any], key: str, *, action: str
+        self,
+        ticket_id: str,
+        endpoint: str,
+        body: Mapping[str, Any],
+        key: str,
+        *,
+        action: HelpdeskAction,
     ) -> ActionReceipt:
         tid = numeric_id(ticket_id, VENDOR)
-
-        def already_done() -> ActionReceipt | None:
-            for conversation in self._conversations(tid):
-                texts = (conversation.get(f) or "" for f in ("body_text", "body"))
-                if any(carries_marker(str(t), key) for t in texts):
-                    found = str(conversation.get("id"))
-                    return ActionReceipt(ticket_id=ticket_id, action=action, external_id=found)
-            return None
-
-        def receipt(answer: Any) -> ActionReceipt:
-            created = answer.get("id") if isinstance(answer, dict) else None
-            external = str(created) if created is not None else None
-            return ActionReceipt(ticket_id=ticket_id, action=action, external_id=external)
-
-        return self._api.write(
+        return write_once(
+            self._api,
             "POST",
             f"tickets/{tid}/{endpoint}",
             json=dict(body),
-            already_done=already_done,
-            receipt=receipt,
+            ticket_id=ticket_id,
+            action=action,
+            find=lambda: marked_id(self._conversations(tid), key, ("body_text", "body")),
         )
 
 

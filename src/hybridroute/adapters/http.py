@@ -24,20 +24,29 @@
   all. Unambiguous failures (connection refused, connect timeout, 429) mean nothing
   was sent or processed, so they are retried without a check.
 
-Sleeping is injectable (``sleep=``), so tests never wait for real.
+One :class:`httpx.Client` owns the connection: its ``base_url`` joins the paths, its
+``auth`` signs every request and its ``timeout`` bounds every call. Each failure is
+raised as our error carrying ``retryable``, ``ambiguous`` and ``retry_after``, and
+tenacity decides from those alone (``retry_if_exception``, a ``wait`` that honours
+``retry_after``, ``reraise=True``).
+
+Every adapter takes one :class:`HttpOptions` (timeout, retry policy, transport, sleep);
+tests pass ``transport=httpx.MockTransport(...)`` and a ``sleep`` that never waits.
 
 Examples
 --------
 >>> import httpx
->>> from hybridroute.adapters.http import JsonApi, RetryPolicy
+>>> from hybridroute.adapters.http import HttpOptions, JsonApi, RetryPolicy
 >>> def handler(request: httpx.Request) -> httpx.Response:
 ...     return httpx.Response(200, json={"id": 7})
 >>> api = JsonApi(
 ...     "https://example.test/api",
 ...     vendor="example",
-...     client=httpx.Client(transport=httpx.MockTransport(handler)),
-...     retry=RetryPolicy(max_attempts=3),
-...     sleep=lambda seconds: None,
+...     http=HttpOptions(
+...         retry=RetryPolicy(max_attempts=3),
+...         transport=httpx.MockTransport(handler),
+...         sleep=lambda seconds: None,
+...     ),
 ... )
 >>> api.get("tickets/7")
 {'id': 7}
@@ -45,14 +54,14 @@ Examples
 
 from __future__ import annotations
 
-import base64
 import json as jsonlib
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timezone
 from email.utils import parsedate_to_datetime
+from functools import partial
 from typing import Any, NoReturn
 
 import httpx
@@ -71,9 +80,10 @@ from hybridroute.exceptions import (
 
 __all__ = [
     "IDEMPOTENT_METHODS",
+    "HttpOptions",
     "JsonApi",
     "RetryPolicy",
-    "basic_auth_header",
+    "honour_retry_after",
     "parse_retry_after",
     "vendor_error_text",
 ]
@@ -122,16 +132,59 @@ class RetryPolicy:
             raise UsageError(f"waits are seconds and cannot be negative; got {self}")
 
 
-def basic_auth_header(username: str, password: str) -> str:
-    """The ``Authorization`` value for HTTP Basic auth (RFC 7617, UTF-8).
+@dataclass(frozen=True)
+class HttpOptions:
+    """How an adapter talks HTTP: the same four settings for every adapter.
+
+    Parameters
+    ----------
+    timeout : float
+        Seconds for each call (connect, read, write and pool), 10 by default.
+    retry : RetryPolicy
+        Attempts and waits for transient failures (429, 5xx, timeouts).
+    transport : httpx.BaseTransport, optional
+        What the client sends through; tests pass ``httpx.MockTransport(handler)``.
+        None for httpx's own. It is closed with the adapter.
+    sleep : callable
+        Called with the seconds to wait between attempts (``time.sleep``); tests pass
+        a recorder so they never wait.
 
     Examples
     --------
-    >>> basic_auth_header("agent@example.com/token", "abc")
-    'Basic YWdlbnRAZXhhbXBsZS5jb20vdG9rZW46YWJj'
+    >>> HttpOptions(timeout=5.0, retry=RetryPolicy(max_attempts=2)).timeout
+    5.0
     """
-    raw = f"{username}:{password}".encode()
-    return "Basic " + base64.b64encode(raw).decode("ascii")
+
+    timeout: float = 10.0
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    transport: httpx.BaseTransport | None = None
+    sleep: Callable[[float], None] = time.sleep
+
+    def __post_init__(self) -> None:
+        if isinstance(self.timeout, bool) or not self.timeout > 0:
+            raise UsageError(f"timeout is in seconds and must be > 0; got {self.timeout!r}")
+
+
+def honour_retry_after(policy: RetryPolicy) -> Callable[[tenacity.RetryCallState], float]:
+    """A tenacity ``wait``: the failure's ``retry_after`` (capped), else exponential backoff.
+
+    The backoff starts at ``policy.initial_wait``, doubles up to ``policy.max_wait`` and
+    has up to ``policy.jitter`` seconds added at random. A ``retry_after`` is capped at
+    ``policy.max_retry_after`` (a longer one is not retried at all, see :class:`JsonApi`).
+    """
+    backoff = tenacity.wait_exponential(
+        multiplier=policy.initial_wait, max=policy.max_wait
+    ) + tenacity.wait_random(0, policy.jitter)
+
+    def wait(retry_state: tenacity.RetryCallState) -> float:
+        outcome = retry_state.outcome
+        failure = outcome.exception() if outcome is not None and outcome.failed else None
+        advised = failure.retry_after if isinstance(failure, HelpdeskError) else None
+        if advised is not None:
+            return min(advised, policy.max_retry_after)
+        return float(backoff(retry_state))
+
+    return wait
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
@@ -174,19 +227,17 @@ def vendor_error_text(response: httpx.Response) -> str:
     return text or "(empty body)"
 
 
-def _is_ambiguous(exc: httpx.HTTPError) -> bool:
+def _is_ambiguous(exc: httpx.TransportError) -> bool:
     """True when the request may have reached the helpdesk and been acted on."""
     # Connecting (or waiting for a pooled connection) failed: nothing was sent.
     return not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
 
 
-@dataclass
-class _CallState:
-    """What the last attempt of one call left behind for the retry decision."""
-
-    retryable: bool = False
-    advised_wait: float | None = None
-    must_check: bool = False
+def _worth_retrying(may_repeat: bool, exc: BaseException) -> bool:
+    """Whether tenacity tries again: a transient failure, unless repeating could act twice."""
+    if not isinstance(exc, HelpdeskError) or not exc.retryable:
+        return False
+    return may_repeat or not exc.ambiguous
 
 
 class JsonApi:
@@ -199,17 +250,11 @@ class JsonApi:
     vendor : str
         Adapter name, recorded on every error raised.
     headers : mapping of str to str, optional
-        Sent with every request (authentication, API version).
-    timeout : float
-        Seconds for each call (connect, read, write and pool).
-    retry : RetryPolicy, optional
-        Attempts and waits for transient failures.
-    client : httpx.Client, optional
-        The client to send through; tests pass
-        ``httpx.Client(transport=httpx.MockTransport(handler))``. Its base URL is not
-        used. A client passed in is not closed by :meth:`close`.
-    sleep : callable, optional
-        Called with the seconds to wait between attempts (``time.sleep`` by default).
+        Sent with every request (a token, the API version).
+    auth : httpx.Auth, optional
+        Signs every request (``httpx.BasicAuth(user, password)``).
+    http : HttpOptions, optional
+        Timeout, retry policy, transport and sleep.
     retry_delay : callable, optional
         Reads the helpdesk's advised wait from a 429 or 5xx response; by default the
         ``Retry-After`` header (:func:`parse_retry_after`).
@@ -221,45 +266,43 @@ class JsonApi:
         *,
         vendor: str,
         headers: Mapping[str, str] | None = None,
-        timeout: float = 10.0,
-        retry: RetryPolicy | None = None,
-        client: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        auth: httpx.Auth | None = None,
+        http: HttpOptions | None = None,
         retry_delay: Callable[[httpx.Response], float | None] | None = None,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise UsageError(
                 f"{vendor}: base_url must start with https:// or http://; got {base_url!r}"
             )
-        if timeout <= 0:
-            raise UsageError(f"{vendor}: timeout is in seconds and must be > 0; got {timeout!r}")
-        self.base_url = base_url.rstrip("/")
         self.vendor = vendor
-        self.headers = {"Accept": "application/json", **dict(headers or {})}
-        self.timeout = timeout
-        self.retry = retry or RetryPolicy()
-        self._owns_client = client is None
-        self._client = client if client is not None else httpx.Client()
-        self._sleep = sleep
+        self.http = http or HttpOptions()
+        self.retry = self.http.retry
         self._retry_delay = retry_delay or _retry_after_header
+        self._client = httpx.Client(
+            base_url=base_url.rstrip("/") + "/",
+            auth=auth,
+            headers={"Accept": "application/json", **dict(headers or {})},
+            timeout=httpx.Timeout(self.http.timeout),
+            transport=self.http.transport,
+        )
+
+    @property
+    def base_url(self) -> str:
+        """The root every path is joined to, without its trailing slash."""
+        return str(self._client.base_url).rstrip("/")
 
     def __repr__(self) -> str:
-        return f"JsonApi({self.base_url!r}, vendor={self.vendor!r}, timeout={self.timeout!r})"
+        return f"JsonApi({self.base_url!r}, vendor={self.vendor!r}, timeout={self.http.timeout!r})"
 
     def close(self) -> None:
-        """Close the HTTP client, if this object created it."""
-        if self._owns_client:
-            self._client.close()
+        """Close the HTTP client and its transport."""
+        self._client.close()
 
     def __enter__(self) -> JsonApi:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-    def url(self, path: str) -> str:
-        """The absolute URL of ``path`` (a path relative to ``base_url``)."""
-        return f"{self.base_url}/{path.lstrip('/')}"
 
     # -- calls -----------------------------------------------------------------------------
 
@@ -304,9 +347,9 @@ class JsonApi:
         """
         method = method.upper()
         safe = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
-        return self._call(method, path, params, json, headers, repeatable=safe, already_done=None)[
-            0
-        ]
+        request = self._build(method, path, params, json, headers)
+        retrying = self._retrying(f"{self.vendor}: {method} {path}", may_repeat=safe)
+        return retrying(self._send_once, request, path, may_repeat=safe)
 
     def write(
         self,
@@ -334,7 +377,9 @@ class JsonApi:
             Looks in the helpdesk for this very write (usually an idempotency marker
             embedded in the text) and returns its receipt, or None if it is not there.
             Runs before the first attempt (unless ``check_first`` is False) and before
-            every retry that follows an ambiguous failure.
+            every retry that follows an ambiguous failure. Its own calls retry their
+            transient failures; if it still fails, the write fails and nothing is sent
+            blindly.
         receipt : callable
             Builds the receipt from the decoded JSON answer of a successful write.
         check_first : bool
@@ -348,180 +393,104 @@ class JsonApi:
             From ``receipt``, or from ``already_done`` with ``duplicate=True`` when the
             write was already in the helpdesk.
         """
-        body, found = self._call(
-            method.upper(),
-            path,
-            params,
-            json,
-            headers,
-            repeatable=False,
-            already_done=already_done,
-            check_first=check_first,
-        )
-        if found is not None:
-            return found.model_copy(update={"duplicate": True})
-        return receipt(body)
-
-    # -- the retry loop --------------------------------------------------------------------
-
-    def _call(
-        self,
-        method: str,
-        path: str,
-        params: QueryParams | None,
-        json: Any,
-        headers: Mapping[str, str] | None,
-        *,
-        repeatable: bool,
-        already_done: Callable[[], ActionReceipt | None] | None,
-        check_first: bool = False,
-    ) -> tuple[Any, ActionReceipt | None]:
-        state = _CallState(must_check=already_done is not None and check_first)
-        policy = self.retry
-        backoff = tenacity.wait_exponential(
-            multiplier=policy.initial_wait, max=policy.max_wait
-        ) + tenacity.wait_random(0, policy.jitter)
-
-        def wait(retry_state: tenacity.RetryCallState) -> float:
-            if state.advised_wait is not None:
-                return state.advised_wait
-            return float(backoff(retry_state))
-
-        def should_retry(retry_state: tenacity.RetryCallState) -> bool:
-            outcome = retry_state.outcome
-            return outcome is not None and outcome.failed and state.retryable
-
-        def log_retry(retry_state: tenacity.RetryCallState) -> None:
-            exc = retry_state.outcome.exception() if retry_state.outcome else None
-            log.warning(
-                "%s %s %s failed (attempt %d of %d), retrying in %.1fs: %s",
-                self.vendor,
-                method,
-                path,
-                retry_state.attempt_number,
-                policy.max_attempts,
-                retry_state.upcoming_sleep,
-                exc,
-            )
-
-        def attempt() -> tuple[Any, ActionReceipt | None]:
-            state.retryable, state.advised_wait = False, None
-            if already_done is not None and state.must_check:
-                # the check's own calls retry transient failures; if it still fails,
-                # the call fails here and nothing is written blindly
+        method = method.upper()
+        request = self._build(method, path, params, json, headers)
+        check = check_first
+        for attempt in self._retrying(f"{self.vendor}: {method} {path}", may_repeat=True):
+            if check:  # outside the attempt: a failed check ends the write
                 found = already_done()
                 if found is not None:
-                    return None, found
-                state.must_check = False
-            sent = self._send_once(
-                method, path, params, json, headers, state, repeatable, already_done
-            )
-            return sent, None
+                    return found.model_copy(update={"duplicate": True})
+            with attempt:
+                try:
+                    body = self._send_once(request, path, may_repeat=True)
+                except HelpdeskError as exc:
+                    check = exc.ambiguous  # the write may be there: look before repeating
+                    raise
+                return receipt(body)
+        raise AssertionError("unreachable: tenacity re-raises after the last attempt")
 
-        retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(policy.max_attempts),
-            wait=wait,
-            retry=should_retry,
-            sleep=self._sleep,
-            before_sleep=log_retry,
-            reraise=True,
-        )
-        return retrying(attempt)
+    # -- one attempt -----------------------------------------------------------------------
 
-    def _send_once(
+    def _build(
         self,
         method: str,
         path: str,
         params: QueryParams | None,
         json: Any,
         headers: Mapping[str, str] | None,
-        state: _CallState,
-        repeatable: bool,
-        already_done: Callable[[], ActionReceipt | None] | None,
-    ) -> Any:
-        where = f"{self.vendor}: {method} {path}"
+    ) -> httpx.Request:
         try:
-            response = self._client.request(
+            return self._client.build_request(
                 method,
-                self.url(path),
+                path.lstrip("/"),
                 params=dict(params) if params is not None else None,
                 json=json,
-                headers={**self.headers, **(headers or {})},
-                timeout=self.timeout,
+                headers=headers,
             )
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:  # a bug, not transient
+            raise HelpdeskError(
+                f"{self.vendor}: {method} {path} could not be sent: {exc}", vendor=self.vendor
+            ) from exc
+
+    def _retrying(self, where: str, *, may_repeat: bool) -> tenacity.Retrying:
+        return tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.retry.max_attempts),
+            wait=honour_retry_after(self.retry),
+            retry=tenacity.retry_if_exception(partial(_worth_retrying, may_repeat)),
+            sleep=self.http.sleep,
+            before_sleep=partial(self._log_retry, where),
+            reraise=True,
+        )
+
+    def _log_retry(self, where: str, retry_state: tenacity.RetryCallState) -> None:
+        exc = retry_state.outcome.exception() if retry_state.outcome else None
+        log.warning(
+            "%s failed (attempt %d of %d), retrying in %.1fs: %s",
+            where,
+            retry_state.attempt_number,
+            self.retry.max_attempts,
+            retry_state.upcoming_sleep,
+            exc,
+        )
+
+    def _send_once(self, request: httpx.Request, path: str, *, may_repeat: bool) -> Any:
+        where = f"{self.vendor}: {request.method} {path}"
+        if self._client.is_closed:
+            raise HelpdeskError(
+                f"{where} could not be sent: the adapter is closed", vendor=self.vendor
+            )
+        try:
+            response = self._client.send(request)
         except httpx.TransportError as exc:
             ambiguous = _is_ambiguous(exc)
-            self._mark_transient(state, ambiguous, repeatable, already_done)
             kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "failed"
             raise HelpdeskUnavailable(
                 f"{where} {kind} ({type(exc).__name__}: {exc})"
-                + (self._not_retried_note(state, ambiguous, repeatable, already_done)),
+                + _not_retried_note(ambiguous, may_repeat),
                 vendor=self.vendor,
+                retryable=True,
+                ambiguous=ambiguous,
             ) from exc
-        except httpx.HTTPError as exc:  # a malformed URL or similar: a bug, not transient
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:  # a bug, not transient
             raise HelpdeskError(f"{where} could not be sent: {exc}", vendor=self.vendor) from exc
         if response.is_success:
             return self._decode(response, where)
-        self._raise_for_status(response, where, state, repeatable, already_done)
-
-    def _mark_transient(
-        self,
-        state: _CallState,
-        ambiguous: bool,
-        repeatable: bool,
-        already_done: Callable[[], ActionReceipt | None] | None,
-    ) -> None:
-        if not ambiguous or repeatable:
-            state.retryable = True
-        elif already_done is not None:
-            state.retryable = state.must_check = True
-        else:
-            state.retryable = False
-
-    @staticmethod
-    def _not_retried_note(
-        state: _CallState,
-        ambiguous: bool,
-        repeatable: bool,
-        already_done: Callable[[], ActionReceipt | None] | None,
-    ) -> str:
-        if ambiguous and not repeatable and already_done is None:
-            return "; not retried: the write may have been saved and there is no way to check"
-        return ""
+        self._raise_for_status(response, where, may_repeat=may_repeat)
 
     def _raise_for_status(
-        self,
-        response: httpx.Response,
-        where: str,
-        state: _CallState,
-        repeatable: bool,
-        already_done: Callable[[], ActionReceipt | None] | None,
+        self, response: httpx.Response, where: str, *, may_repeat: bool
     ) -> NoReturn:
         status = response.status_code
-        text = vendor_error_text(response)
         try:
             response.raise_for_status()
         except httpx.HTTPStatusError as exc:
             cause: BaseException = exc
         else:  # 1xx/3xx: raise_for_status lets them pass
             cause = HelpdeskError(f"HTTP {status}")
-        message = f"{where} answered {status}: {text}"
+        message = f"{where} answered {status}: {vendor_error_text(response)}"
         if status == 429 or status >= 500:
-            advised = self._retry_delay(response)
-            ambiguous = status != 429  # a 429 was refused before any work was done
-            self._mark_transient(state, ambiguous, repeatable, already_done)
-            if advised is not None and advised > self.retry.max_retry_after:
-                state.retryable = False  # longer than we may block: let the caller schedule it
-            state.advised_wait = advised
-            if status == 429:
-                raise HelpdeskRateLimited(
-                    message, retry_after=advised, status_code=status, vendor=self.vendor
-                ) from cause
-            raise HelpdeskUnavailable(
-                message + self._not_retried_note(state, ambiguous, repeatable, already_done),
-                status_code=status,
-                vendor=self.vendor,
-            ) from cause
+            raise self._transient(response, message, may_repeat=may_repeat) from cause
         if status in (401, 403):
             raise HelpdeskAuthError(
                 f"{message}; check the adapter's credentials and their permissions",
@@ -533,6 +502,31 @@ class JsonApi:
         if 300 <= status < 400:
             message += f" (redirect to {response.headers.get('location')!r}: is base_url right?)"
         raise HelpdeskRejected(message, status_code=status, vendor=self.vendor) from cause
+
+    def _transient(
+        self, response: httpx.Response, message: str, *, may_repeat: bool
+    ) -> HelpdeskUnavailable:
+        """Our error for a 429 or 5xx: retryable unless the advised wait is too long."""
+        status = response.status_code
+        advised = self._retry_delay(response)
+        # longer than we may block: fail now and let the caller schedule it
+        retryable = advised is None or advised <= self.retry.max_retry_after
+        if status == 429:  # refused before any work was done
+            return HelpdeskRateLimited(
+                message,
+                retry_after=advised,
+                status_code=status,
+                vendor=self.vendor,
+                retryable=retryable,
+            )
+        return HelpdeskUnavailable(
+            message + _not_retried_note(True, may_repeat),
+            status_code=status,
+            vendor=self.vendor,
+            retryable=retryable,
+            ambiguous=True,
+            retry_after=advised,
+        )
 
     def _decode(self, response: httpx.Response, where: str) -> Any:
         if not response.content.strip():
@@ -546,6 +540,12 @@ class JsonApi:
                 status_code=response.status_code,
                 vendor=self.vendor,
             ) from exc
+
+
+def _not_retried_note(ambiguous: bool, may_repeat: bool) -> str:
+    if ambiguous and not may_repeat:
+        return "; not retried: the write may have been saved and there is no way to check"
+    return ""
 
 
 def _retry_after_header(response: httpx.Response) -> float | None:

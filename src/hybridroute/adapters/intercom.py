@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -44,16 +44,19 @@ from hybridroute.adapters._conversation import (
     build_ticket,
     compact,
     html_to_text,
-    lookup,
     message,
     numeric_id,
     parse_timestamp,
     priority_from,
     text_to_html,
 )
+from hybridroute.adapters._lifecycle import close_api, enter, exit_closing, shown_as
+from hybridroute.adapters._mappings import lookup, name_for
+from hybridroute.adapters._tags import new_tags
+from hybridroute.adapters._writes import marked_id, write_once
 from hybridroute.adapters.base import ActionReceipt
-from hybridroute.adapters.http import JsonApi, RetryPolicy, parse_retry_after
-from hybridroute.adapters.markers import carries_marker, with_marker
+from hybridroute.adapters.http import HttpOptions, JsonApi, parse_retry_after
+from hybridroute.adapters.markers import with_marker
 from hybridroute.exceptions import HelpdeskError, UsageError
 from hybridroute.models import Channel, Customer, Message, Priority, Role, Ticket
 
@@ -128,14 +131,8 @@ class IntercomAdapter:
         that documents it); None to leave priority alone.
     base_url : str
         ``https://api.intercom.io``; the EU and Australian regions have their own.
-    timeout : float
-        Seconds for each HTTP call.
-    retry : RetryPolicy, optional
-        Attempts and waits for transient failures (429, 5xx, timeouts).
-    client : httpx.Client, optional
-        The client to send through (tests pass one with ``httpx.MockTransport``).
-    sleep : callable
-        Waits between attempts (``time.sleep``); tests pass a recorder.
+    http : HttpOptions, optional
+        Timeout, retry policy, transport and sleep, the same for every adapter.
 
     Examples
     --------
@@ -156,10 +153,7 @@ class IntercomAdapter:
         api_version: str = "2.11",
         priority_api_version: str | None = "Preview",
         base_url: str = "https://api.intercom.io",
-        timeout: float = 10.0,
-        retry: RetryPolicy | None = None,
-        client: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        http: HttpOptions | None = None,
     ) -> None:
         if not access_token:
             raise UsageError("Intercom needs an access token")
@@ -174,19 +168,14 @@ class IntercomAdapter:
             base_url,
             vendor=VENDOR,
             headers={"Authorization": f"Bearer {access_token}", "Intercom-Version": api_version},
-            timeout=timeout,
-            retry=retry,
-            client=client,
-            sleep=sleep,
+            http=http,
             retry_delay=rate_limit_delay,
         )
 
-    def __repr__(self) -> str:
-        return f"IntercomAdapter(admin_id={self.admin_id!r}, teams={self.teams!r})"
-
-    def close(self) -> None:
-        """Close the HTTP client, if the adapter created it."""
-        self._api.close()
+    __repr__ = shown_as("admin_id", "teams")
+    close = close_api
+    __enter__ = enter
+    __exit__ = exit_closing
 
     # -- the contract ----------------------------------------------------------------------
 
@@ -200,7 +189,6 @@ class IntercomAdapter:
         contacts = (data.get("contacts") or {}).get("contacts") or []
         customer_id = contacts[0].get("id") if contacts and isinstance(contacts[0], dict) else None
         team = data.get("team_assignee_id")
-        by_id = {v: k for k, v in self.teams.items()}
         raw_priority = data.get("priority")
         priority = priority_from(raw_priority, FROM_INTERCOM_PRIORITY)
         return build_ticket(
@@ -211,7 +199,7 @@ class IntercomAdapter:
             channel=_CHANNELS.get(str(source.get("type")), Channel.OTHER),
             customer=Customer(id=str(customer_id) if customer_id else None),
             metadata={
-                "queue": by_id.get(str(team)) if team is not None else None,
+                "queue": name_for(self.teams, str(team)) if team is not None else None,
                 "team_assignee_id": str(team) if team is not None else None,
                 "admin_assignee_id": _scalar(data.get("admin_assignee_id")),
                 "priority": priority.value if priority else None,
@@ -245,8 +233,7 @@ class IntercomAdapter:
         if queue is not None:
             self._assign(cid, "team", lookup(self.teams, queue, "queue", VENDOR))
         if agent is not None:
-            admin = agent if agent.isdigit() else lookup(self.admins, agent, "agent", VENDOR)
-            self._assign(cid, "admin", admin)
+            self._assign(cid, "admin", lookup(self.admins, agent, "agent", VENDOR, numeric=str))
         if priority is not None:
             self._set_priority(cid, Priority(priority))
         return ActionReceipt(ticket_id=ticket_id, action="assign")
@@ -256,8 +243,7 @@ class IntercomAdapter:
     ) -> ActionReceipt:
         """Attach each tag (creating it if needed); tags already on it are left alone."""
         cid = numeric_id(ticket_id, VENDOR)
-        present = {n.casefold() for n in _tag_names(self._conversation(cid))}
-        new = [t for t in dict.fromkeys(str(t) for t in tags) if t.casefold() not in present]
+        new = new_tags(_tag_names(self._conversation(cid)), tags, fold=str.casefold)
         for name in new:
             tag = self._api.request("POST", "tags", json={"name": name}, idempotent=True)
             if not isinstance(tag, dict) or tag.get("id") is None:
@@ -280,35 +266,26 @@ class IntercomAdapter:
 
     def _reply(self, ticket_id: str, text: str, key: str, *, message_type: str) -> ActionReceipt:
         cid = numeric_id(ticket_id, VENDOR)
-        action = "reply" if message_type == "comment" else "note"
-
-        def find(conversation: Any) -> str | None:
-            parts = _parts(conversation) if isinstance(conversation, dict) else []
-            for part in reversed(parts):
-                if carries_marker(str(part.get("body") or ""), key):
-                    return str(part.get("id"))
-            return None
-
-        def already_done() -> ActionReceipt | None:
-            found = find(self._conversation(cid))
-            if found is None:
-                return None
-            return ActionReceipt(ticket_id=ticket_id, action=action, external_id=found)
-
         body = {
             "message_type": message_type,
             "type": "admin",
             "admin_id": self.admin_id,
             "body": text_to_html(with_marker(text, key)),
         }
-        return self._api.write(
+
+        def part_id(conversation: Any) -> str | None:
+            parts = _parts(conversation) if isinstance(conversation, dict) else []
+            return marked_id(reversed(parts), key, ("body",))
+
+        return write_once(
+            self._api,
             "POST",
             f"conversations/{cid}/reply",
             json=body,
-            already_done=already_done,
-            receipt=lambda answer: ActionReceipt(
-                ticket_id=ticket_id, action=action, external_id=find(answer)
-            ),
+            ticket_id=ticket_id,
+            action="reply" if message_type == "comment" else "note",
+            find=lambda: part_id(self._conversation(cid)),
+            new_id=part_id,
         )
 
     def _assign(self, cid: str, kind: str, assignee: str) -> None:

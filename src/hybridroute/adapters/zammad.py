@@ -28,11 +28,8 @@ otherwise. Roles when read: articles by sender ``Customer`` are the customer's,
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
-
-import httpx
 
 from hybridroute.adapters._conversation import (
     build_ticket,
@@ -42,10 +39,14 @@ from hybridroute.adapters._conversation import (
     numeric_id,
     parse_timestamp,
 )
-from hybridroute.adapters.base import ActionReceipt
-from hybridroute.adapters.http import JsonApi, RetryPolicy
-from hybridroute.adapters.markers import carries_marker, with_marker
-from hybridroute.exceptions import HelpdeskError, HelpdeskRejected, UsageError
+from hybridroute.adapters._lifecycle import close_api, enter, exit_closing, shown_as
+from hybridroute.adapters._mappings import lookup, name_for
+from hybridroute.adapters._tags import new_tags
+from hybridroute.adapters._writes import marked_id, write_once
+from hybridroute.adapters.base import ActionReceipt, HelpdeskAction
+from hybridroute.adapters.http import HttpOptions, JsonApi
+from hybridroute.adapters.markers import with_marker
+from hybridroute.exceptions import HelpdeskError, UsageError
 from hybridroute.models import Channel, Customer, Message, Priority, Role, Ticket
 
 __all__ = ["DEFAULT_ZAMMAD_PRIORITIES", "ZammadAdapter"]
@@ -91,14 +92,8 @@ class ZammadAdapter:
     agents : mapping of str to int, optional
         Agent names to Zammad user ids, for ``assign(agent=...)``; a numeric string is
         taken as a user id.
-    timeout : float
-        Seconds for each HTTP call.
-    retry : RetryPolicy, optional
-        Attempts and waits for transient failures (429, 5xx, timeouts).
-    client : httpx.Client, optional
-        The client to send through (tests pass one with ``httpx.MockTransport``).
-    sleep : callable
-        Waits between attempts (``time.sleep``); tests pass a recorder.
+    http : HttpOptions, optional
+        Timeout, retry policy, transport and sleep, the same for every adapter.
 
     Examples
     --------
@@ -117,10 +112,7 @@ class ZammadAdapter:
         groups: Mapping[str, str] | None = None,
         priorities: Mapping[Priority, str] | None = None,
         agents: Mapping[str, int] | None = None,
-        timeout: float = 10.0,
-        retry: RetryPolicy | None = None,
-        client: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        http: HttpOptions | None = None,
     ) -> None:
         if not base_url.startswith(("https://", "http://")):
             raise UsageError(
@@ -137,18 +129,13 @@ class ZammadAdapter:
             f"{self.base_url}/api/v1",
             vendor=VENDOR,
             headers={"Authorization": f"Token token={token}"},
-            timeout=timeout,
-            retry=retry,
-            client=client,
-            sleep=sleep,
+            http=http,
         )
 
-    def __repr__(self) -> str:
-        return f"ZammadAdapter({self.base_url!r}, groups={self.groups!r})"
-
-    def close(self) -> None:
-        """Close the HTTP client, if the adapter created it."""
-        self._api.close()
+    __repr__ = shown_as("base_url", "groups")
+    close = close_api
+    __enter__ = enter
+    __exit__ = exit_closing
 
     # -- the contract ----------------------------------------------------------------------
 
@@ -158,7 +145,6 @@ class ZammadAdapter:
         data = self._ticket(tid)
         articles = self._articles(tid)
         group = data.get("group")
-        by_group = {v: k for k, v in self.groups.items()}
         first_type = str(articles[0].get("type")) if articles else ""
         return build_ticket(
             VENDOR,
@@ -171,7 +157,7 @@ class ZammadAdapter:
             ),
             customer=Customer(id=_customer_id(data)),
             metadata={
-                "queue": by_group.get(str(group), group) if isinstance(group, str) else None,
+                "queue": name_for(self.groups, group) or group if isinstance(group, str) else None,
                 "group": group if isinstance(group, str) else None,
                 "priority": self._our_priority(data.get("priority")),
                 "zammad_priority": data.get("priority")
@@ -210,7 +196,7 @@ class ZammadAdapter:
         if priority is not None:
             changes["priority"] = self.priorities[Priority(priority)]
         if agent is not None:
-            changes["owner_id"] = int(agent) if agent.isdigit() else self._agent_id(agent)
+            changes["owner_id"] = lookup(self.agents, agent, "agent", VENDOR, numeric=int)
         if changes:
             self._api.request("PUT", f"tickets/{tid}", json=changes)
         return ActionReceipt(ticket_id=ticket_id, action="assign")
@@ -220,8 +206,7 @@ class ZammadAdapter:
     ) -> ActionReceipt:
         """Add each tag not already on the ticket (Zammad creates unknown tags)."""
         tid = numeric_id(ticket_id, VENDOR)
-        present = set(self._tags(tid))
-        new = [t for t in dict.fromkeys(str(t) for t in tags) if t not in present]
+        new = new_tags(self._tags(tid), tags)
         for tag in new:
             body = {"item": tag, "object": "Ticket", "o_id": int(tid)}
             self._api.request("POST", "tags/add", json=body, idempotent=True)
@@ -263,33 +248,18 @@ class ZammadAdapter:
                 return str(ours.value)
         return None
 
-    def _agent_id(self, agent: str) -> int:
-        if agent not in self.agents:
-            raise HelpdeskRejected(
-                f"zammad: agent {agent!r} has no Zammad user id; add it to the adapter's "
-                f"agents mapping (known: {sorted(self.agents)})",
-                vendor=VENDOR,
-            )
-        return self.agents[agent]
-
     # -- writing ---------------------------------------------------------------------------
 
     def _article(
-        self, ticket_id: str, text: str, key: str, *, internal: bool, action: str
+        self, ticket_id: str, text: str, key: str, *, internal: bool, action: HelpdeskAction
     ) -> ActionReceipt:
         tid = numeric_id(ticket_id, VENDOR)
-
-        def find(articles: Sequence[Mapping[str, Any]]) -> ActionReceipt | None:
-            for article in articles:
-                if carries_marker(str(article.get("body") or ""), key):
-                    found = str(article.get("id"))
-                    return ActionReceipt(ticket_id=ticket_id, action=action, external_id=found)
-            return None
-
         articles = self._articles(tid)
-        done = find(articles)
+        done = marked_id(articles, key, ("body",))
         if done is not None:
-            return done.model_copy(update={"duplicate": True})
+            return ActionReceipt(
+                ticket_id=ticket_id, action=action, external_id=done, duplicate=True
+            )
         body: dict[str, Any] = {
             "ticket_id": int(tid),
             "body": with_marker(text, key),
@@ -301,18 +271,14 @@ class ZammadAdapter:
         if not internal:
             to = _customer_address(articles)
             body.update({"type": "email", "to": to} if to else {"type": "web"})
-
-        def receipt(answer: Any) -> ActionReceipt:
-            created = answer.get("id") if isinstance(answer, dict) else None
-            external = str(created) if created is not None else None
-            return ActionReceipt(ticket_id=ticket_id, action=action, external_id=external)
-
-        return self._api.write(
+        return write_once(
+            self._api,
             "POST",
             "ticket_articles",
             json=body,
-            already_done=lambda: find(self._articles(tid)),
-            receipt=receipt,
+            ticket_id=ticket_id,
+            action=action,
+            find=lambda: marked_id(self._articles(tid), key, ("body",)),
             check_first=False,  # checked above, with the same articles that gave "to"
         )
 

@@ -24,8 +24,7 @@ false for an internal note). Zendesk's priorities are ours (low, normal, high, u
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -33,14 +32,17 @@ import httpx
 from hybridroute.adapters._conversation import (
     build_ticket,
     compact,
-    lookup,
     message,
     numeric_id,
     parse_timestamp,
 )
-from hybridroute.adapters.base import ActionReceipt
-from hybridroute.adapters.http import JsonApi, RetryPolicy, basic_auth_header
-from hybridroute.adapters.markers import carries_marker, with_marker
+from hybridroute.adapters._lifecycle import close_api, enter, exit_closing, shown_as
+from hybridroute.adapters._mappings import lookup, name_for
+from hybridroute.adapters._tags import new_tags
+from hybridroute.adapters._writes import marked_id, write_once
+from hybridroute.adapters.base import ActionReceipt, HelpdeskAction
+from hybridroute.adapters.http import HttpOptions, JsonApi
+from hybridroute.adapters.markers import with_marker
 from hybridroute.exceptions import HelpdeskError, UsageError
 from hybridroute.models import Channel, Customer, Priority, Role, Ticket
 
@@ -67,6 +69,7 @@ _CHANNELS: Mapping[str, Channel] = {
 }
 _PRIORITIES: Mapping[str, Priority] = {p.value: p for p in Priority}
 _SUBDOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_COMMENT_BODIES = ("body", "plain_body", "html_body")
 
 
 class ZendeskAdapter:
@@ -87,14 +90,8 @@ class ZendeskAdapter:
         is taken as a user id.
     base_url : str, optional
         Overrides ``https://{subdomain}.zendesk.com/api/v2`` (a proxy, a test server).
-    timeout : float
-        Seconds for each HTTP call.
-    retry : RetryPolicy, optional
-        Attempts and waits for transient failures (429, 5xx, timeouts).
-    client : httpx.Client, optional
-        The client to send through (tests pass one with ``httpx.MockTransport``).
-    sleep : callable
-        Waits between attempts (``time.sleep``); tests pass a recorder.
+    http : HttpOptions, optional
+        Timeout, retry policy, transport and sleep, the same for every adapter.
 
     Examples
     --------
@@ -114,10 +111,7 @@ class ZendeskAdapter:
         groups: Mapping[str, int] | None = None,
         agents: Mapping[str, int] | None = None,
         base_url: str | None = None,
-        timeout: float = 10.0,
-        retry: RetryPolicy | None = None,
-        client: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        http: HttpOptions | None = None,
     ) -> None:
         if base_url is None and not _SUBDOMAIN.match(subdomain):
             raise UsageError(
@@ -132,19 +126,14 @@ class ZendeskAdapter:
         self._api = JsonApi(
             base_url or f"https://{subdomain}.zendesk.com/api/v2",
             vendor=VENDOR,
-            headers={"Authorization": basic_auth_header(f"{email}/token", api_token)},
-            timeout=timeout,
-            retry=retry,
-            client=client,
-            sleep=sleep,
+            auth=httpx.BasicAuth(f"{email}/token", api_token),
+            http=http,
         )
 
-    def __repr__(self) -> str:
-        return f"ZendeskAdapter({self.subdomain!r}, groups={self.groups!r})"
-
-    def close(self) -> None:
-        """Close the HTTP client, if the adapter created it."""
-        self._api.close()
+    __repr__ = shown_as("subdomain", "groups")
+    close = close_api
+    __enter__ = enter
+    __exit__ = exit_closing
 
     # -- the contract ----------------------------------------------------------------------
 
@@ -163,7 +152,6 @@ class ZendeskAdapter:
             for c in self._comments(tid)
         )
         group_id = data.get("group_id")
-        by_id = {v: k for k, v in self.groups.items()}
         tags = [str(t) for t in data.get("tags") or ()]
         via: dict[str, Any] = data["via"] if isinstance(data.get("via"), dict) else {}
         return build_ticket(
@@ -175,7 +163,7 @@ class ZendeskAdapter:
             channel=_CHANNELS.get(str(via.get("channel")), Channel.OTHER),
             customer=Customer(id=str(requester) if requester is not None else None),
             metadata={
-                "queue": by_id.get(group_id) if isinstance(group_id, int) else None,
+                "queue": name_for(self.groups, group_id) if isinstance(group_id, int) else None,
                 "group_id": group_id if isinstance(group_id, int) else None,
                 "priority": _priority(data.get("priority")),
                 "status": data.get("status"),
@@ -211,9 +199,7 @@ class ZendeskAdapter:
         if priority is not None:
             changes["priority"] = Priority(priority).value
         if agent is not None:
-            changes["assignee_id"] = (
-                int(agent) if agent.isdigit() else lookup(self.agents, agent, "agent", VENDOR)
-            )
+            changes["assignee_id"] = lookup(self.agents, agent, "agent", VENDOR, numeric=int)
         if changes:
             self._api.request("PUT", f"tickets/{tid}.json", json={"ticket": changes})
         return ActionReceipt(ticket_id=ticket_id, action="assign")
@@ -223,7 +209,7 @@ class ZendeskAdapter:
     ) -> ActionReceipt:
         """Add tags with ``additional_tags``, which keeps the ticket's other tags."""
         tid = numeric_id(ticket_id, VENDOR)
-        wanted = list(dict.fromkeys(str(t) for t in tags))
+        wanted = new_tags((), tags)
         if wanted:
             body = {"ticket": {"additional_tags": wanted}}
             self._api.request("PUT", f"tickets/{tid}.json", json=body)
@@ -232,30 +218,19 @@ class ZendeskAdapter:
     # -- comments --------------------------------------------------------------------------
 
     def _comment(
-        self, ticket_id: str, text: str, key: str, *, public: bool, action: str
+        self, ticket_id: str, text: str, key: str, *, public: bool, action: HelpdeskAction
     ) -> ActionReceipt:
         tid = numeric_id(ticket_id, VENDOR)
-
-        def already_done() -> ActionReceipt | None:
-            for comment in self._comments(tid):
-                bodies = (comment.get(f) or "" for f in ("body", "plain_body", "html_body"))
-                if any(carries_marker(str(b), key) for b in bodies):
-                    found = str(comment.get("id"))
-                    return ActionReceipt(ticket_id=ticket_id, action=action, external_id=found)
-            return None
-
-        def receipt(answer: Any) -> ActionReceipt:
-            return ActionReceipt(
-                ticket_id=ticket_id, action=action, external_id=_new_comment_id(answer)
-            )
-
         comment = {"body": with_marker(text, key), "public": public}
-        return self._api.write(
+        return write_once(
+            self._api,
             "PUT",
             f"tickets/{tid}.json",
             json={"ticket": {"comment": comment}},
-            already_done=already_done,
-            receipt=receipt,
+            ticket_id=ticket_id,
+            action=action,
+            find=lambda: marked_id(self._comments(tid), key, _COMMENT_BODIES),
+            new_id=_new_comment_id,
         )
 
     def _comments(self, tid: str) -> list[dict[str, Any]]:
