@@ -179,3 +179,28 @@ def test_a_broken_file_is_a_usage_error(
     with pytest.raises(hr.UsageError, match=message):
         config = load_config(path)
         config.build_router()  # the router factory is imported when it is built
+
+
+def test_http_options_come_from_the_adapter_table(tmp_path: Path, env: pytest.MonkeyPatch) -> None:
+    from hybridroute.adapters import HttpOptions, RetryPolicy
+
+    text = MINIMAL.replace(
+        'SqliteHelpdesk"\n',
+        'SqliteHelpdesk"\nhttp = { timeout = 2.5, retry = { max_attempts = 2, max_wait = 1 } }\n',
+    )
+    options = load_config(write(tmp_path, text)).adapter_options
+    assert options == {
+        "http": HttpOptions(timeout=2.5, retry=RetryPolicy(max_attempts=2, max_wait=1.0))
+    }
+
+
+@pytest.mark.parametrize(
+    "table",
+    ["{ timeout = 0 }", "{ timout = 5 }", "{ retry = { attempts = 2 } }", '"fast"'],
+)
+def test_bad_http_options_are_a_usage_error_that_shows_the_shape(
+    tmp_path: Path, env: pytest.MonkeyPatch, table: str
+) -> None:
+    text = MINIMAL.replace('SqliteHelpdesk"\n', f'SqliteHelpdesk"\nhttp = {table}\n')
+    with pytest.raises(hr.UsageError, match=r"\[adapter\] http must be a table like"):
+        load_config(write(tmp_path, text))

@@ -9,7 +9,7 @@ from hybridroute.adapters.actions import (
     render_handoff_note,
 )
 from hybridroute.adapters.base import ActionReceipt, HelpdeskAction, HelpdeskAdapter
-from hybridroute.adapters.http import HttpOptions, RetryPolicy
+from hybridroute.adapters.options import HttpOptions, RetryPolicy
 
 __all__ = [
     "DEFAULT_HANDOFF_NOTICE",

@@ -17,6 +17,7 @@ Example::
     factory = "hybridroute.adapters.zendesk:ZendeskAdapter"
     options = { subdomain = "acme" }
     env = { email = "ZENDESK_EMAIL", api_token = "ZENDESK_API_TOKEN" }
+    http = { timeout = 10, retry = { max_attempts = 4, max_wait = 8 } }   # optional
 
     [[endpoints]]
     name = "zendesk"
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hybridroute.adapters.options import HttpOptions, RetryPolicy
 from hybridroute.exceptions import UsageError
 from hybridroute.router import Router
 from hybridroute.service.app import ServiceSettings, VendorEndpoint
@@ -95,6 +97,22 @@ class ServiceConfig:
         return import_object(self.adapter_factory)(**self.adapter_options)
 
 
+def _http_options(table: Any) -> HttpOptions:
+    """``[adapter] http = {timeout = .., retry = {..}}`` as the adapter's :class:`HttpOptions`."""
+    try:
+        retry = RetryPolicy(**dict(table.get("retry", {})))
+        extra = set(table) - {"timeout", "retry"}
+        if extra:
+            raise TypeError(f"unexpected key(s) {sorted(extra)}")
+        return HttpOptions(timeout=float(table.get("timeout", 10.0)), retry=retry)
+    except (UsageError, TypeError, ValueError, AttributeError) as exc:
+        raise UsageError(
+            "[adapter] http must be a table like "
+            "{ timeout = 10, retry = { max_attempts = 4 } }"
+            f" (retry keys: max_attempts, initial_wait, max_wait, jitter, max_retry_after): {exc}"
+        ) from exc
+
+
 def load_config(path: str | os.PathLike[str]) -> ServiceConfig:
     """Read and check a service configuration file."""
     file = Path(path)
@@ -116,6 +134,8 @@ def load_config(path: str | os.PathLike[str]) -> ServiceConfig:
     options = dict(adapter.get("options", {}))
     for option, env_name in adapter.get("env", {}).items():
         options[option] = _env(env_name, f"adapter option {option!r}")
+    if "http" in adapter:
+        options["http"] = _http_options(adapter["http"])
     endpoints = {}
     for item in endpoints_data:
         secret_env = item.get("secret_env")
