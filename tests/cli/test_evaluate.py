@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import hybridroute as hr
-from hybridroute.cli import intent_models
 from hybridroute.cli.main import main
 from hybridroute.datasets import load_banking77, load_clinc150
+from hybridroute.evaluation import intent_models
 
 INTENTS = (
     "card_arrival",
