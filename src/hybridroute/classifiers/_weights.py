@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from hybridroute.exceptions import UsageError
 
@@ -11,11 +11,7 @@ __all__ = ["checked_weights"]
 
 
 def checked_weights(
-    weights: Mapping[str, float] | None,
-    *,
-    features: Sequence[str],
-    defaults: Mapping[str, float],
-    kind: str,
+    weights: Mapping[str, float] | None, defaults: Mapping[str, float], *, kind: str
 ) -> dict[str, float]:
     """The defaults with ``weights`` laid over them, refusing unknown or non-finite weights.
 
@@ -23,10 +19,8 @@ def checked_weights(
     ----------
     weights : mapping of str to float, optional
         The weights to change; features not named keep their default.
-    features : sequence of str
-        Every feature the scorer knows, in the order the error message lists them.
     defaults : mapping of str to float
-        The weight of every feature when nothing overrides it.
+        The weight of every feature the scorer knows, when nothing overrides it.
     kind : str
         What the scorer measures (``"complexity"``, ``"sentiment"``), for messages.
 
@@ -35,12 +29,11 @@ def checked_weights(
     UsageError
         If a weight names an unknown feature or is not a finite number.
     """
+    features = list(defaults)
     overrides = dict(weights or {})
     unknown = sorted(set(overrides) - set(features))
     if unknown:
-        raise UsageError(
-            f"unknown {kind} feature(s) {unknown} in weights; choose among {list(features)}"
-        )
+        raise UsageError(f"unknown {kind} feature(s) {unknown} in weights; choose among {features}")
     bad = sorted(k for k, v in overrides.items() if not math.isfinite(v))
     if bad:
         raise UsageError(f"{kind} weights must be finite numbers; not finite: {bad}")

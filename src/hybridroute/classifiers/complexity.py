@@ -261,12 +261,7 @@ class ComplexityScorer:
         if not math.isfinite(intercept):
             raise UsageError(f"intercept must be a finite number; got {intercept!r}")
         self.name = name
-        self.weights = checked_weights(
-            weights,
-            features=COMPLEXITY_FEATURES,
-            defaults=DEFAULT_COMPLEXITY_WEIGHTS,
-            kind="complexity",
-        )
+        self.weights = checked_weights(weights, DEFAULT_COMPLEXITY_WEIGHTS, kind="complexity")
         self.intercept = float(intercept)
         self.intent_signal = intent_signal
         self.sentiment_signal = sentiment_signal

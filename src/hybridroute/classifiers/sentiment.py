@@ -194,12 +194,7 @@ class SentimentScorer:
         self, name: str = "sentiment", *, weights: Mapping[str, float] | None = None
     ) -> None:
         self.name = name
-        self.weights = checked_weights(
-            weights,
-            features=SENTIMENT_FEATURES,
-            defaults=DEFAULT_SENTIMENT_WEIGHTS,
-            kind="sentiment",
-        )
+        self.weights = checked_weights(weights, DEFAULT_SENTIMENT_WEIGHTS, kind="sentiment")
 
     def __repr__(self) -> str:
         changed = {k: v for k, v in self.weights.items() if DEFAULT_SENTIMENT_WEIGHTS[k] != v}
