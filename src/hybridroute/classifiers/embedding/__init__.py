@@ -20,6 +20,7 @@ from hybridroute.classifiers.embedding.cache import EmbeddingCache
 from hybridroute.classifiers.embedding.classifier import (
     DEFAULT_EMBEDDING_C,
     EmbeddingIntentClassifier,
+    _EmbeddingFeatures,  # noqa: F401  # models saved before the split pickled it under this module
 )
 from hybridroute.classifiers.embedding.embedder import DEFAULT_MODEL_PACKAGE, SentenceEmbedder
 from hybridroute.classifiers.embedding.ensemble import (
