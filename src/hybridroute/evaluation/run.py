@@ -99,6 +99,40 @@ def _calibrate_every_method(
     }
 
 
+def _backtest_every_policy(
+    calibrations: dict[str, CalibrationResult],
+    tickets: list[Ticket],
+    signals: list[IntentSignal],
+    labels: Sequence[str],
+    config: EvaluationConfig,
+    knows_oos: bool,
+) -> tuple[dict[str, BacktestResult], BacktestResult]:
+    """Each method's certified policy, and the hand-set fallback, on the test tickets."""
+    oos = config.out_of_scope
+    precomputed = PrecomputedSignals({t.id: s for t, s in zip(tickets, signals, strict=True)})
+
+    def run(policy: Policy, score: Any) -> BacktestResult:
+        router = policy_router([precomputed], policy)
+        return backtest(
+            router,
+            tickets,
+            labels,
+            costs=config.costs,
+            score=score,
+            delta=config.delta,
+            out_of_scope=oos,
+        )
+
+    backtests: dict[str, BacktestResult] = {
+        m: run(certified_policy(c, knows_oos=knows_oos, oos=oos), c.certificate.score)
+        for m, c in calibrations.items()
+    }
+    backtests = {
+        m: with_policy_curve(b, knows_oos, oos, config.delta) for m, b in backtests.items()
+    }
+    return backtests, run(fallback_policy(knows_oos=knows_oos, oos=oos), None)
+
+
 def run_evaluation(
     train: LabelledData,
     test: LabelledData,
@@ -134,29 +168,9 @@ def run_evaluation(
     seconds["calibrate"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    by_id = {t.id: s for t, s in zip(test_tickets, test_signals, strict=True)}
-    precomputed = PrecomputedSignals(by_id)
-
-    def run(policy: Policy, score: Any) -> BacktestResult:
-        router = policy_router([precomputed], policy)
-        return backtest(
-            router,
-            test_tickets,
-            test.labels,
-            costs=config.costs,
-            score=score,
-            delta=config.delta,
-            out_of_scope=oos,
-        )
-
-    backtests: dict[str, BacktestResult] = {
-        m: run(certified_policy(c, knows_oos=knows_oos, oos=oos), c.certificate.score)
-        for m, c in calibrations.items()
-    }
-    backtests = {
-        m: with_policy_curve(b, knows_oos, oos, config.delta) for m, b in backtests.items()
-    }
-    fallback = run(fallback_policy(knows_oos=knows_oos, oos=oos), None)
+    backtests, fallback = _backtest_every_policy(
+        calibrations, test_tickets, test_signals, test.labels, config, knows_oos
+    )
     seconds["evaluate"] = time.perf_counter() - t0
     seconds["total"] = time.perf_counter() - started
 
