@@ -102,7 +102,7 @@ class EmbeddingCache:
         Parameters
         ----------
         namespace : str
-            Which model made the vectors (:attr:`SentenceEmbedder.namespace`).
+            The model that encoded them; :meth:`get` finds them under it.
         texts : sequence of str
             The texts that were encoded.
         vectors : numpy.ndarray of shape (len(texts), dim)

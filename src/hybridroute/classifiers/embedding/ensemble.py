@@ -157,10 +157,8 @@ class EnsembleIntentClassifier:
 
         Parameters
         ----------
-        X : iterable of str or iterable of Ticket
-            Training texts; for tickets, their ``text`` is used.
-        y : iterable
-            The intent of each text.
+        X, y
+            As for :meth:`SklearnIntentClassifier.fit`: texts (or tickets) and intents.
 
         Returns
         -------
@@ -183,12 +181,12 @@ class EnsembleIntentClassifier:
         Parameters
         ----------
         X : sequence of str or sequence of Ticket
-            What to classify; for tickets, their ``text`` is used.
+            As for :meth:`SklearnIntentClassifier.predict_proba`.
 
         Returns
         -------
         numpy.ndarray of shape (len(X), len(classes_))
-            Rows in the order of ``X``, columns in the order of :attr:`classes_`.
+            Each member's columns are put in the order of :attr:`classes_` before averaging.
 
         Raises
         ------
