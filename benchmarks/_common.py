@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from hybridroute.calibration import IntentOutcomes
-from hybridroute.cli.intent_models import build_intent_model
+from hybridroute.evaluation import build_intent_model
 
 HERE = Path(__file__).parent
 CACHE = HERE / ".cache"

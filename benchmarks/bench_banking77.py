@@ -35,8 +35,8 @@ from _common import (
 )
 
 from hybridroute.calibration import calibrate_outcomes
-from hybridroute.cli.intent_models import MODELS
 from hybridroute.datasets import load_banking77
+from hybridroute.evaluation import MODELS
 
 ALPHA, DELTA = 0.02, 0.1
 METHODS = ("global", "margin", "per_intent")

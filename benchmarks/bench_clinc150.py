@@ -42,8 +42,8 @@ from _common import (
 )
 
 from hybridroute.calibration import calibrate_outcomes
-from hybridroute.cli.intent_models import MODELS
 from hybridroute.datasets import load_clinc150
+from hybridroute.evaluation import MODELS
 
 ALPHA, DELTA = 0.02, 0.1
 MIN_OOS_TO_HUMAN = 0.97

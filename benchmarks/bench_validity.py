@@ -47,8 +47,8 @@ from _common import (
 from sklearn.model_selection import StratifiedKFold
 
 from hybridroute.calibration import IntentOutcomes, calibrate_outcomes, clopper_pearson_interval
-from hybridroute.cli.intent_models import MODELS
 from hybridroute.datasets import load_banking77
+from hybridroute.evaluation import MODELS
 
 ALPHA, DELTA = 0.02, 0.1
 METHODS = ("global", "margin", "per_intent")

@@ -23,7 +23,8 @@ Tree::
     │   ├── PolicyDefinitionError     a condition, rule or policy is malformed
     │   ├── NotFittedError            a trainable classifier was used before fit()
     │   ├── ModelIntegrityError       a saved model failed its content-hash check
-    │   └── DatasetError              a built-in data set is missing or malformed
+    │   ├── DatasetError              a built-in data set is missing or malformed
+    │   └── CsvFormatError            a labelled CSV file (text,label) cannot be used
     ├── ValidationError               a ticket (or other model) failed validation
     ├── RoutingFailure
     │   ├── ClassifierError           a classifier raised or returned bad output
@@ -42,6 +43,7 @@ from typing import Any
 
 __all__ = [
     "ClassifierError",
+    "CsvFormatError",
     "DatasetError",
     "HelpdeskAuthError",
     "HelpdeskError",
@@ -82,6 +84,10 @@ class ModelIntegrityError(UsageError):
 
 class DatasetError(UsageError):
     """A built-in data set could not be found or read."""
+
+
+class CsvFormatError(UsageError):
+    """A labelled CSV file cannot be used; the message names the file, the row and the fix."""
 
 
 class ValidationError(HybridRouteError, ValueError):

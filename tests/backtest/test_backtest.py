@@ -16,6 +16,7 @@ from hybridroute.backtest import (
     policy_router,
 )
 from hybridroute.calibration import MinCost, clopper_pearson_interval
+from hybridroute.calibration.costs import expected_cost_per_ticket
 
 # text -> (what the scripted model predicts), label = the truth
 HISTORY = [
@@ -83,6 +84,7 @@ def test_expected_cost_matches_the_min_cost_objective(scripted, policy) -> None:
         err * objective.error_cost + (1 - err) * objective.automated_cost
     )
     assert result.cost.per_ticket == pytest.approx(per_ticket)
+    assert result.cost.per_ticket == pytest.approx(expected_cost_per_ticket(objective, rate, err))
 
 
 def test_a_failing_classifier_sends_the_ticket_to_a_human(scripted, policy) -> None:

@@ -200,6 +200,8 @@ def test_custom_weights_and_intercept() -> None:
         ComplexityScorer(weights={"size": 1.0})
     with pytest.raises(hr.UsageError, match="finite"):
         ComplexityScorer(intercept=math.inf)
+    with pytest.raises(hr.UsageError, match=r"complexity weights must be finite.*'turns'"):
+        ComplexityScorer(weights={"turns": math.nan, "length": 1.0})
 
 
 def test_works_unfitted() -> None:

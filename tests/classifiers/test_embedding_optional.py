@@ -7,9 +7,11 @@ members of its own, needs no embeddings at all.
 
 from __future__ import annotations
 
+import pickle
 import subprocess
 import sys
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,6 +19,7 @@ import pytest
 from numpy.typing import NDArray
 
 from hybridroute import NotFittedError, Ticket, UsageError
+from hybridroute.classifiers import embedding
 from hybridroute.classifiers.base import TextsOrTickets
 from hybridroute.classifiers.embedding import EnsembleIntentClassifier
 
@@ -168,3 +171,16 @@ def test_ensemble_rejects_bad_configuration(
 ) -> None:
     with pytest.raises(UsageError, match=message):
         EnsembleIntentClassifier(members, **kwargs)  # type: ignore[arg-type]
+
+
+def test_objects_pickled_before_the_split_into_modules_still_load(tmp_path: Path) -> None:
+    # until the package split, every class lived in hybridroute.classifiers.embedding
+    # itself, and models saved with hybridroute.save name them there
+    features = embedding.classifier._EmbeddingFeatures  # inside every saved pipeline
+    for obj in (embedding.EmbeddingCache(tmp_path / "e.sqlite"), features(embedder=None)):
+        data = pickle.dumps(obj, protocol=0)
+        old = data.replace(
+            f"{type(obj).__module__}\n".encode(), b"hybridroute.classifiers.embedding\n"
+        )
+        assert old != data
+        assert type(pickle.loads(old)) is type(obj)

@@ -101,7 +101,7 @@ def test_custom_weights_change_the_score_and_are_validated() -> None:
     heavier = SentimentScorer(weights={"profanity": 2.0})
     assert _score(text, heavier).value > _score(text).value
     assert "profanity" in repr(heavier)
-    with pytest.raises(hr.UsageError, match="unknown sentiment feature"):
+    with pytest.raises(hr.UsageError, match=r"unknown sentiment feature\(s\) \['swearing'\]"):
         SentimentScorer(weights={"swearing": 1.0})
     with pytest.raises(hr.UsageError, match="finite"):
         SentimentScorer(weights={"profanity": float("nan")})

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import hybridroute as hr
-from hybridroute.cli import intent_models
 from hybridroute.cli.main import main
 from hybridroute.datasets import load_banking77, load_clinc150
+from hybridroute.evaluation import intent_models
 
 INTENTS = (
     "card_arrival",
@@ -70,26 +70,17 @@ def data(tmp_path_factory) -> dict[str, Path]:
     }
 
 
+def evaluate(data: dict[str, Path], out: Path, *options: str, train: Path | None = None) -> int:
+    """Exit code of ``hybridroute evaluate`` on the test CSVs; ``train`` replaces TRAIN.csv."""
+    train_file = data["train"] if train is None else train
+    argv = ["evaluate", "--train", str(train_file), "--test", str(data["test"]), "--out", str(out)]
+    return main([*argv, *options, "--quiet"])
+
+
 @pytest.fixture(scope="module")
 def evaluated(data, tmp_path_factory) -> tuple[Path, int]:
     out = tmp_path_factory.mktemp("out")
-    code = main(
-        [
-            "evaluate",
-            "--train",
-            str(data["train"]),
-            "--test",
-            str(data["test"]),
-            "--alpha",
-            "0.1",
-            "--delta",
-            "0.1",
-            "--out",
-            str(out),
-            "--quiet",
-        ]
-    )
-    return out, code
+    return out, evaluate(data, out, "--alpha", "0.1", "--delta", "0.1")
 
 
 def test_writes_metrics_with_the_contract_keys(evaluated, data) -> None:
@@ -129,21 +120,7 @@ def test_the_certified_threshold_can_be_loaded_into_a_policy(evaluated) -> None:
 
 def test_prints_the_certified_policy_next_to_the_hand_set_fallback(data, tmp_path, capsys) -> None:
     calibration = write_csv(tmp_path / "cal.csv", rows_of("train", 60)[-6 * 15 :])
-    code = main(
-        [
-            "evaluate",
-            "--train",
-            str(data["train"]),
-            "--test",
-            str(data["test"]),
-            "--calibration",
-            str(calibration),
-            "--per-intent",
-            "--out",
-            str(tmp_path / "o"),
-            "--quiet",
-        ]
-    )
+    code = evaluate(data, tmp_path / "o", "--calibration", str(calibration), "--per-intent")
     assert code == 0
     printed = capsys.readouterr().out
     assert "hand-set fallback (0.3 / 0.1)" in printed and "certified, per_intent *" in printed
@@ -167,60 +144,32 @@ def test_prints_the_certified_policy_next_to_the_hand_set_fallback(data, tmp_pat
 def test_bad_csv_names_the_file_the_line_and_the_fix(data, tmp_path, capsys, content, expected):
     bad = tmp_path / "bad.csv"
     bad.write_text(content, encoding="utf-8")
-    code = main(
-        [
-            "evaluate",
-            "--train",
-            str(bad),
-            "--test",
-            str(data["test"]),
-            "--out",
-            str(tmp_path / "o"),
-            "--quiet",
-        ]
-    )
+    code = evaluate(data, tmp_path / "o", train=bad)
     err = capsys.readouterr().err
     assert code == 2
     assert str(bad) in err
     assert re.search(expected, err), err
 
 
-def test_unreadable_csv(data, tmp_path, capsys) -> None:
-    latin = tmp_path / "latin1.csv"
+def _latin1_csv(folder: Path) -> Path:
+    latin = folder / "latin1.csv"
     latin.write_bytes("text,label\ncaf\xe9 card,card\n".encode("latin-1"))
-    assert (
-        main(
-            [
-                "evaluate",
-                "--train",
-                str(latin),
-                "--test",
-                str(data["test"]),
-                "--out",
-                str(tmp_path / "o"),
-                "--quiet",
-            ]
-        )
-        == 2
-    )
+    return latin
+
+
+@pytest.mark.parametrize(
+    ("make_file", "expected"),
+    [
+        (_latin1_csv, ("line 2: not valid UTF-8", "save the file as UTF-8")),
+        (lambda folder: folder / "missing.csv", ("file not found",)),
+    ],
+    ids=["not-utf8", "missing"],
+)
+def test_unreadable_csv(data, tmp_path, capsys, make_file, expected) -> None:
+    assert evaluate(data, tmp_path / "o", train=make_file(tmp_path)) == 2
     err = capsys.readouterr().err
-    assert "line 2: not valid UTF-8" in err and "save the file as UTF-8" in err
-    assert (
-        main(
-            [
-                "evaluate",
-                "--train",
-                str(tmp_path / "missing.csv"),
-                "--test",
-                str(data["test"]),
-                "--out",
-                str(tmp_path / "o"),
-                "--quiet",
-            ]
-        )
-        == 2
-    )
-    assert "file not found" in capsys.readouterr().err
+    for phrase in expected:
+        assert phrase in err, err
 
 
 def test_help_lists_the_models(capsys) -> None:
@@ -231,49 +180,20 @@ def test_help_lists_the_models(capsys) -> None:
         assert name in printed
 
 
-def test_unavailable_model_says_which_extra_to_install(data, tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        ("ensemble", "pip install 'hybridroute[embeddings]'"),
+        ("nope", "choose one of tfidf, tfidf-svm, minilm, ensemble, ensemble-oos, best"),
+    ],
+    ids=["not-installed", "unknown"],
+)
+def test_unavailable_model_says_what_to_do(data, tmp_path, capsys, monkeypatch, model, expected):
     monkeypatch.setattr(intent_models, "_installed", lambda module: False)
-    assert (
-        main(
-            [
-                "evaluate",
-                "--train",
-                str(data["train"]),
-                "--test",
-                str(data["test"]),
-                "--out",
-                str(tmp_path / "o"),
-                "--model",
-                "ensemble",
-                "--quiet",
-            ]
-        )
-        == 2
-    )
-    assert "pip install 'hybridroute[embeddings]'" in capsys.readouterr().err
+    assert evaluate(data, tmp_path / "o", "--model", model) == 2
+    assert expected in capsys.readouterr().err
     # with no extra installed, best is the strongest TF-IDF model
     assert intent_models.resolve_model("best").name == "tfidf-svm"
-    assert (
-        main(
-            [
-                "evaluate",
-                "--train",
-                str(data["train"]),
-                "--test",
-                str(data["test"]),
-                "--out",
-                str(tmp_path / "o"),
-                "--model",
-                "nope",
-                "--quiet",
-            ]
-        )
-        == 2
-    )
-    assert (
-        "choose one of tfidf, tfidf-svm, minilm, ensemble, ensemble-oos, best"
-        in capsys.readouterr().err
-    )
 
 
 def test_best_model_depends_on_out_of_scope_traffic(monkeypatch) -> None:
@@ -290,23 +210,7 @@ def test_best_model_depends_on_out_of_scope_traffic(monkeypatch) -> None:
 
 def test_too_few_out_of_scope_rows_to_certify_the_oos_target_says_so(data, tmp_path) -> None:
     out = tmp_path / "o"
-    code = main(
-        [
-            "evaluate",
-            "--train",
-            str(data["train"]),
-            "--test",
-            str(data["test"]),
-            "--alpha",
-            "0.1",
-            "--out",
-            str(out),
-            "--min-oos-to-human",
-            "0.97",
-            "--quiet",
-        ]
-    )
-    assert code == 0
+    assert evaluate(data, out, "--alpha", "0.1", "--min-oos-to-human", "0.97") == 0
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["min_oos_to_human"] == 0.97
     assert metrics["certificate"]["min_oos_to_human"] == 0.97
@@ -318,9 +222,7 @@ def test_too_few_out_of_scope_rows_to_certify_the_oos_target_says_so(data, tmp_p
 def test_no_drift_alarm_when_test_and_calibration_are_the_same_tickets(data, tmp_path) -> None:
     # tickets predicted out of scope are abstentions on both sides of the drift check
     out = tmp_path / "o"
-    args = ["evaluate", "--train", str(data["train"]), "--test", str(data["test"])]
-    args += ["--calibration", str(data["test"]), "--alpha", "0.1", "--out", str(out), "--quiet"]
-    assert main(args) == 0
+    assert evaluate(data, out, "--calibration", str(data["test"]), "--alpha", "0.1") == 0
     metrics = json.loads((out / "metrics.json").read_text())
     drift = metrics["drift"]
     assert drift["checked"] and not drift["drifted"], drift["message"]

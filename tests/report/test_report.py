@@ -129,3 +129,33 @@ def test_top_confusions_picks_the_most_frequent_mix_ups() -> None:
     assert table.intents == ("a", "b")
     assert table.pairs[0] == ("a", "b", 4)
     assert table.counts.tolist() == [[1, 4], [2, 3]]
+
+
+def _pct2(x: float) -> str:
+    return f"{100 * x:.2f}%"
+
+
+def test_the_page_names_the_interval_level_of_the_backtest(written, tmp_path) -> None:
+    assert "95% interval" in written[0].html.read_text()
+    result = summarise(records(), confidence_level=0.9)
+    files = write_report(tmp_path / "ninety", result, alpha=0.2, delta=0.1)
+    html = files.html.read_text()
+    low, high = result.error_interval
+    assert "90% interval" in html and "95% interval" not in html
+    assert f"{_pct2(low)} - {_pct2(high)}</td>" in html
+
+
+def test_rows_at_different_levels_each_name_their_own(tmp_path) -> None:
+    rec = records()
+    ninety = summarise(rec, confidence_level=0.9)
+    files = write_report(
+        tmp_path / "mixed",
+        ninety,
+        alpha=0.2,
+        delta=0.1,
+        baselines={"at 99%": summarise(rec, confidence_level=0.99)},
+    )
+    html = files.html.read_text()
+    assert "<th>interval</th>" in html
+    low, high = ninety.error_interval
+    assert f"{_pct2(low)} - {_pct2(high)} (90%)</td>" in html and " (99%)</td>" in html

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from hybridroute.calibration.costs import routing_cost
 from hybridroute.models._base import FrozenModel
 
 __all__ = ["CostModel", "CostSummary"]
@@ -16,8 +17,9 @@ Cost = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 class CostModel(FrozenModel):
     """Cost of each way a ticket can end, in any currency.
 
-    The same accounting as :class:`hybridroute.MinCost`, so a backtest reports
-    the cost that calibration with that objective minimises.
+    The same accounting as :class:`hybridroute.MinCost` (both use
+    :func:`hybridroute.calibration.costs.routing_cost`), so a backtest reports the
+    cost that calibration with that objective minimises.
 
     Parameters
     ----------
@@ -40,9 +42,7 @@ class CostModel(FrozenModel):
 
     def cost(self, *, n_human: int, n_correct: int, n_wrong: int) -> float:
         """Total cost of that many handed-off, correctly and wrongly automated tickets."""
-        return (
-            n_human * self.human_cost + n_correct * self.automated_cost + n_wrong * self.error_cost
-        )
+        return float(routing_cost(self, n_human=n_human, n_correct=n_correct, n_wrong=n_wrong))
 
     def summarise(self, *, n_human: int, n_correct: int, n_wrong: int) -> CostSummary:
         """The total, per ticket, and against handing every ticket to a human."""

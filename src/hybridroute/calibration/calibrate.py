@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 
 from hybridroute._version import __version__
 from hybridroute.calibration.bounds import certified_error_bound, min_tickets_to_certify
+from hybridroute.calibration.costs import expected_cost_per_ticket
 from hybridroute.calibration.objectives import (
     CapacityCap,
     MaxAutomation,
@@ -210,9 +211,7 @@ def _choose(
         ]
     assert isinstance(objective, MinCost)
     err_rate = np.divide(n_err, np.maximum(n_auto, 1))
-    cost = (1 - rate) * objective.human_cost + rate * (
-        err_rate * objective.error_cost + (1 - err_rate) * objective.automated_cost
-    )
+    cost = expected_cost_per_ticket(objective, rate, err_rate)
     best = int(np.argmin(cost))
     if objective.human_cost <= cost[best]:
         return None, ["automating costs more than handing off at every certified threshold"]

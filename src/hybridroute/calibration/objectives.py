@@ -40,6 +40,9 @@ class TargetAutomation(FrozenModel):
 class MinCost(FrozenModel):
     """Minimise expected cost per ticket among certified thresholds.
 
+    Tickets are priced by :func:`~hybridroute.calibration.costs.expected_cost_per_ticket`,
+    the same accounting as the backtest's :class:`~hybridroute.backtest.CostModel`.
+
     Parameters
     ----------
     human_cost : float

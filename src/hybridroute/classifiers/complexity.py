@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 
+from hybridroute.classifiers._weights import checked_weights
 from hybridroute.classifiers.base import as_tickets
 from hybridroute.exceptions import UsageError
 from hybridroute.models import IntentSignal, ScoreSignal, Signal, Ticket
@@ -168,20 +169,6 @@ def _logistic(z: float) -> float:
     return e / (1.0 + e)
 
 
-def _checked_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
-    overrides = dict(weights or {})
-    unknown = sorted(set(overrides) - set(COMPLEXITY_FEATURES))
-    if unknown:
-        raise UsageError(
-            f"unknown complexity feature(s) {unknown} in weights; "
-            f"choose among {list(COMPLEXITY_FEATURES)}"
-        )
-    bad = sorted(k for k, v in overrides.items() if not math.isfinite(v))
-    if bad:
-        raise UsageError(f"complexity weights must be finite numbers; not finite: {bad}")
-    return {**DEFAULT_COMPLEXITY_WEIGHTS, **{k: float(v) for k, v in overrides.items()}}
-
-
 class ComplexityScorer:
     """Score how complex a ticket is, in [0, 1], from interpretable features.
 
@@ -274,7 +261,7 @@ class ComplexityScorer:
         if not math.isfinite(intercept):
             raise UsageError(f"intercept must be a finite number; got {intercept!r}")
         self.name = name
-        self.weights = _checked_weights(weights)
+        self.weights = checked_weights(weights, DEFAULT_COMPLEXITY_WEIGHTS, kind="complexity")
         self.intercept = float(intercept)
         self.intent_signal = intent_signal
         self.sentiment_signal = sentiment_signal

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
-from hybridroute.exceptions import UsageError
+from hybridroute.classifiers._weights import checked_weights
 from hybridroute.models import ScoreSignal, Ticket
 
 __all__ = ["DEFAULT_SENTIMENT_WEIGHTS", "SENTIMENT_FEATURES", "SentimentScorer"]
@@ -194,17 +194,7 @@ class SentimentScorer:
         self, name: str = "sentiment", *, weights: Mapping[str, float] | None = None
     ) -> None:
         self.name = name
-        overrides = dict(weights or {})
-        unknown = sorted(set(overrides) - set(SENTIMENT_FEATURES))
-        if unknown:
-            raise UsageError(
-                f"unknown sentiment feature(s) {unknown} in weights; "
-                f"choose among {list(SENTIMENT_FEATURES)}"
-            )
-        bad = sorted(k for k, v in overrides.items() if not math.isfinite(v))
-        if bad:
-            raise UsageError(f"sentiment weights must be finite numbers; not finite: {bad}")
-        self.weights = {**DEFAULT_SENTIMENT_WEIGHTS, **overrides}
+        self.weights = checked_weights(weights, DEFAULT_SENTIMENT_WEIGHTS, kind="sentiment")
 
     def __repr__(self) -> str:
         changed = {k: v for k, v in self.weights.items() if DEFAULT_SENTIMENT_WEIGHTS[k] != v}

@@ -16,16 +16,19 @@ import argparse
 from typing import Any
 
 from hybridroute.backtest import CostModel
-from hybridroute.cli.evaluation import (
+from hybridroute.evaluation import (
+    BEST,
+    DEFAULT_MODEL,
     FALLBACK_CONFIDENCE,
     FALLBACK_MARGIN,
     METHODS,
+    MODELS,
     Evaluation,
     EvaluationConfig,
+    read_labelled_csv,
+    resolve_model,
     run_evaluation,
 )
-from hybridroute.cli.intent_models import BEST, DEFAULT_MODEL, MODELS, resolve_model
-from hybridroute.cli.labelled_csv import read_labelled_csv
 from hybridroute.exceptions import UsageError
 
 __all__ = ["format_summary", "register"]

@@ -51,20 +51,36 @@ def _pct(x: float | None, digits: int = 1) -> str:
     return "n/a" if x is None else f"{100 * x:.{digits}f}%"
 
 
+def _level(confidence_level: float) -> str:
+    return f"{100 * confidence_level:g}%"
+
+
+def _interval_heading(rows: Mapping[str, BacktestResult]) -> str:
+    """Name the level once when every row shares it; else each cell names its own."""
+    levels = {r.confidence_level for r in rows.values()}
+    return f"{_level(levels.pop())} interval" if len(levels) == 1 else "interval"
+
+
+def _interval_cell(r: BacktestResult, shared_level: bool) -> str:
+    low, high = r.error_interval
+    cell = f"{_pct(low, 2)} - {_pct(high, 2)}"
+    return cell if shared_level else f"{cell} ({_level(r.confidence_level)})"
+
+
 def _headline_table(content: PageContent) -> str:
     show_oos = any(r.oos_to_human_rate is not None for r in content.rows.values())
-    head = ["policy", "automated", "error among automated", f"{95}% interval", "within alpha"]
+    interval = _interval_heading(content.rows)
+    head = ["policy", "automated", "error among automated", interval, "within alpha"]
     if show_oos:
         head.append("out of scope to a human")
     lines = ["<table>", "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr>"]
     for i, (name, r) in enumerate(content.rows.items()):
-        low, high = r.error_interval
         ok = r.error_rate_automated <= content.alpha
         cells = [
             escape(name),
             f"{_pct(r.automation_rate)} ({r.n_automated:,})",
             f"{_pct(r.error_rate_automated, 2)} ({r.n_wrong:,})",
-            f"{_pct(low, 2)} - {_pct(high, 2)}",
+            _interval_cell(r, shared_level=interval != "interval"),
         ]
         tds = "".join(f"<td>{c}</td>" for c in cells)
         tds += f'<td class="{"good" if ok else "bad"}">{"yes" if ok else "no"}</td>'

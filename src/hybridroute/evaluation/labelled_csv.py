@@ -7,15 +7,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from hybridroute.exceptions import UsageError
+from hybridroute.exceptions import CsvFormatError
 
-__all__ = ["REQUIRED_COLUMNS", "CsvFormatError", "LabelledData", "read_labelled_csv"]
+__all__ = ["REQUIRED_COLUMNS", "LabelledData", "read_labelled_csv"]
 
 REQUIRED_COLUMNS = ("text", "label")
-
-
-class CsvFormatError(UsageError):
-    """A labelled CSV file cannot be used; the message names the file, the row and the fix."""
 
 
 @dataclass(frozen=True)
