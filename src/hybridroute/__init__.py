@@ -28,6 +28,7 @@ from hybridroute.classifiers import (
 )
 from hybridroute.exceptions import (
     ClassifierError,
+    CsvFormatError,
     DatasetError,
     HelpdeskAuthError,
     HelpdeskError,
@@ -97,6 +98,7 @@ __all__ = [
     "ClassifierError",
     "ComplexityScorer",
     "Condition",
+    "CsvFormatError",
     "Customer",
     "DatasetError",
     "Decision",
