@@ -13,6 +13,7 @@ from hybridroute.classifiers._risk_languages import RISK_PATTERNS_BY_LANGUAGE
 from hybridroute.exceptions import UsageError
 from hybridroute.models import DetectionSignal, Ticket
 from hybridroute.text import normalize_for_matching
+from hybridroute.text.patterns import compile_alternatives
 
 __all__ = ["RISK_TOPIC_LANGUAGES", "RISK_TOPIC_PATTERNS", "RiskTopic", "RiskTopicDetector"]
 
@@ -255,8 +256,7 @@ def _without_accents(pattern: str) -> str:
 
 
 def _compile(patterns: Iterable[str]) -> re.Pattern[str]:
-    alternatives = "|".join(f"(?:{_without_accents(p)})" for p in patterns)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return compile_alternatives(_without_accents(p) for p in patterns)
 
 
 def _trim(text: str) -> str:

@@ -11,6 +11,7 @@ from typing import ClassVar
 from hybridroute.exceptions import UsageError
 from hybridroute.models import ScoreSignal, Ticket
 from hybridroute.text import normalize_for_matching
+from hybridroute.text.patterns import compile_alternatives
 
 __all__ = [
     "DEFAULT_SENTIMENT_WEIGHTS",
@@ -59,7 +60,7 @@ _MAX_EVIDENCE_CHARS = 60
 
 def _words(alternatives: str) -> re.Pattern[str]:
     """One case-insensitive alternation that matches whole words only."""
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return compile_alternatives([alternatives])
 
 
 _NEGATIVE = _words(

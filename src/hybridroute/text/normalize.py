@@ -45,12 +45,15 @@ from hybridroute.text._unicode_tables import CONFUSABLES, IGNORABLE_CLASS
 
 __all__ = ["normalize_for_matching"]
 
-_CACHE_SIZE = 2048
+# Enough for the tickets of one scoring batch, so each detector of a router finds
+# the text its predecessor normalised.
+_CACHE_SIZE = 4096
 
 _APOSTROPHES = dict.fromkeys(map(ord, "\u2018\u2019\u02bc\u2032"), "'")
 _FOLD_LETTERS = str.maketrans({**CONFUSABLES, **_APOSTROPHES, 0xDF: "ss", 0x1E9E: "SS"})
 _IGNORABLE = re.compile(IGNORABLE_CLASS)
-_SPACES = re.compile(r"[^\S\n]+")
+# Runs of two or more blanks, or one blank that is not a plain space (tab, NBSP).
+_SPACES = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
 _LINE_BREAKS = re.compile(r" ?\n[\s]*")
 
 
