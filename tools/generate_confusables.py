@@ -138,7 +138,7 @@ def render(source_bytes: bytes) -> str:
         "CONFUSABLES: dict[int, str] = {",
     ]
     for code, target in table.items():
-        lines.append(f"    0x{code:04X}: {target!r},  # {unicodedata.name(chr(code), '?')}")
+        lines.append(f'    0x{code:04X}: "{target}",  # {unicodedata.name(chr(code), "?")}')
     lines.append("}")
     lines.append('"""Non-ASCII look-alikes of ASCII letters and digits, for ``str.translate``."""')
     lines.append("")
