@@ -12,7 +12,8 @@ first letters can never both match at one position, so matches are the same.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import pairwise
 
 __all__ = ["compile_alternatives"]
 
@@ -52,33 +53,8 @@ def _regroupable(pattern: str) -> bool:
     return _NOT_REGROUPABLE.search(pattern) is None
 
 
-def _split_top(pattern: str) -> list[str]:
-    """``pattern`` cut at its top-level ``|`` (not inside a group or a class)."""
-    parts: list[str] = []
-    depth, start, i, in_class = 0, 0, 0, False
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    parts.append(pattern[start:])
-    return parts
-
-
-def _closing_paren(pattern: str) -> int:
-    """Index of the ``)`` closing the group that opens ``pattern``, or -1."""
+def _structure(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """Each character outside escapes and classes, its index, and the group depth after it."""
     depth, i, in_class = 0, 0, False
     while i < len(pattern):
         char = pattern[i]
@@ -89,14 +65,22 @@ def _closing_paren(pattern: str) -> int:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+        else:
+            depth += (char == "(") - (char == ")")
+            yield i, char, depth
         i += 1
-    return -1
+
+
+def _split_top(pattern: str) -> list[str]:
+    """``pattern`` cut at its top-level ``|`` (not inside a group or a class)."""
+    cuts = [i for i, char, depth in _structure(pattern) if char == "|" and depth == 0]
+    bounds = [-1, *cuts, len(pattern)]
+    return [pattern[a + 1 : b] for a, b in pairwise(bounds)]
+
+
+def _closing_paren(pattern: str) -> int:
+    """Index of the ``)`` closing the group that opens ``pattern``, or -1."""
+    return next((i for i, char, depth in _structure(pattern) if char == ")" and depth == 0), -1)
 
 
 def _expand(alternative: str) -> list[str]:
