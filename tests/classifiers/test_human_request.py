@@ -224,3 +224,34 @@ def test_pickled_detector_gives_identical_signals() -> None:
     clone = pickle.loads(pickle.dumps(detector))
     assert clone.score(tickets) == detector.score(tickets)
     assert repr(clone) == repr(detector)
+
+
+# Issue 11: invisible and look-alike characters must not hide a request.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "When will my card arrive? I want to speak to a hu\u200bman.",
+        "When will my card arrive? I want to speak to a hu\u00adman.",
+        "When will my card arrive? I want to speak to a hum\u0430n.",
+        "When will my card arrive? I want to speak to a \uff48\uff55\uff4d\uff41\uff4e.",
+        "When will my card arrive? I want to\u00a0speak   to a\u00a0\u00a0human.",
+        "When will my card arrive? I want to speak to a hu\u0301ma\u0308n.",
+        "When will my card arrive? I want to sp\u0435\u0430k to \u0430 hum\u0430n.",
+        "When will my card arrive? I want to speak to a h\u200cu\u2060m\ufeffan.",
+        "Quiero hablar con una pers\u043ena",
+        "Ich möchte mit einem Mitarbe\u200biter sprechen",
+    ],
+)
+def test_invisible_and_look_alike_characters_do_not_hide_a_request(text: str) -> None:
+    assert _detect(text).detected
+
+
+def test_evidence_is_normalised_when_the_text_was_disguised() -> None:
+    assert _detect("I want to speak to a hu\u200bman.").evidence == ("speak to a human",)
+    # Text that only differs in case and accents is still quoted as written.
+    assert _detect("Je veux parler à un conseiller").evidence == ("parler à un conseiller",)
+
+
+def test_languages_are_the_seven_iso_codes() -> None:
+    assert HumanRequestDetector.languages == frozenset({"en", "es", "fr", "de", "pt", "it", "nl"})
+    assert HumanRequestDetector().languages == frozenset(HumanRequestDetector.LANGUAGES)

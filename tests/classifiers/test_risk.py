@@ -275,3 +275,18 @@ def test_pickled_detector_gives_identical_signals() -> None:
     clone = pickle.loads(pickle.dumps(detector))
     assert clone.score(tickets) == detector.score(tickets)
     assert repr(clone) == repr(detector)
+
+
+# Issue 11: risk topics outside English and behind invisible characters.
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("When will my card arrive? Alguien robó mi tarjeta y la está usando.", "fraud"),
+        ("When will my card arrive? On m'a volé ma carte.", "fraud"),
+        ("When will my card arrive? Das ist Betrug!", "fraud"),
+        ("My card was st\u200bolen", "fraud"),
+        ("I will contact my l\u0430wyer", "legal"),
+    ],
+)
+def test_issue_risk_topics_missed_before_are_found(text: str, topic: str) -> None:
+    assert topic in _detect(text).labels

@@ -162,3 +162,83 @@ def test_concurrent_scoring_matches_sequential() -> None:
     expected = [scorer.score(b) for b in batches]
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert list(pool.map(scorer.score, batches)) == expected
+
+
+# Issue 11: frustration in the seven languages of the human-request detector.
+FRUSTRATED = {
+    "es": [
+        "Estoy harto, es la tercera vez que escribo y nadie me responde.",
+        "Esto es una vergüenza, un servicio pésimo.",
+        "¡Qué servicio tan lamentable! Voy a cerrar mi cuenta.",
+    ],
+    "fr": [
+        "C'est inadmissible, j'en ai marre !",
+        "Je suis vraiment déçu, toujours pas de réponse depuis des semaines.",
+        "Service nul, je vais changer de banque.",
+    ],
+    "de": [
+        "Ich bin total genervt, das ist eine Frechheit.",
+        "Schon wieder keine Antwort, einfach unverschämt.",
+        "Ich bin sehr enttäuscht und werde mein Konto kündigen.",
+    ],
+    "pt": [
+        "Isso é um absurdo, péssimo atendimento!",
+        "Estou muito irritado, ninguém me responde.",
+        "Que vergonha, vou mudar de banco.",
+    ],
+    "it": [
+        "Sono molto arrabbiato, è una vergogna.",
+        "Servizio pessimo, ancora nessuna risposta.",
+        "Sono stufo, voglio chiudere il conto.",
+    ],
+    "nl": [
+        "Dit is belachelijk, ik ben echt boos.",
+        "Nog steeds geen antwoord, waardeloos.",
+        "Ik ben teleurgesteld en ga mijn rekening opzeggen.",
+    ],
+}
+CALM = {
+    "es": ["¿Cuándo llegará mi tarjeta?", "Gracias por su ayuda."],
+    "fr": ["Comment changer mon code PIN ?", "Merci beaucoup pour votre réponse."],
+    "de": ["Wie kann ich meine PIN ändern?", "Vielen Dank für die schnelle Hilfe."],
+    "pt": ["Como altero o limite do cartão?", "Obrigado pela ajuda."],
+    "it": ["Come posso attivare la carta?", "Grazie mille per l'aiuto."],
+    "nl": ["Hoe activeer ik mijn pas?", "Bedankt voor de snelle hulp."],
+}
+
+
+def test_languages_are_the_seven_iso_codes() -> None:
+    assert SentimentScorer.languages == frozenset({"en", "es", "fr", "de", "pt", "it", "nl"})
+    assert SentimentScorer.languages >= hr.HumanRequestDetector.languages
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [(lang, text) for lang, texts in FRUSTRATED.items() for text in texts]
+)
+def test_frustration_is_scored_in_each_language(language: str, text: str) -> None:
+    signal = _score(text)
+    assert signal.value >= 0.4, (language, text, signal.evidence)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [(lang, text) for lang, texts in CALM.items() for text in texts]
+)
+def test_calm_questions_score_zero_in_each_language(language: str, text: str) -> None:
+    assert _score(text).value == 0.0, (language, text)
+
+
+def test_negated_praise_in_other_languages_counts_as_negated() -> None:
+    for text in (
+        "No estoy contento con el servicio",
+        "Je ne suis pas satisfait",
+        "Ich bin nicht zufrieden",
+        "Não estou satisfeito",
+        "Non sono soddisfatto",
+        "Ik ben niet tevreden",
+    ):
+        assert _score(text).features["negated_positive"] == 1.0, text
+
+
+def test_invisible_characters_do_not_hide_anger() -> None:
+    assert _score("This is ridi\u200bculous and use\u00adless").features["negative_words"] == 2.0
+    assert _score("This is RIDI\u200bCULOUS").features["shouting"] == 1.0

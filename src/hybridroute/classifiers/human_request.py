@@ -6,9 +6,11 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
+from typing import ClassVar
 
 from hybridroute.exceptions import UsageError
 from hybridroute.models import DetectionSignal, Ticket
+from hybridroute.text import normalize_for_matching
 
 __all__ = ["HUMAN_REQUEST_PATTERNS", "HumanRequestDetector"]
 
@@ -16,8 +18,8 @@ _LABEL = "human_request"
 _MAX_EVIDENCE = 5
 _MAX_EVIDENCE_CHARS = 60
 
-# Patterns are written for text that is case-folded and stripped of accents
-# ("à" -> "a", "ß" -> "ss"), with typographic apostrophes made straight.
+# Patterns are written for the text of normalize_for_matching: case-folded, stripped
+# of accents ("à" -> "a", "ß" -> "ss"), with typographic apostrophes made straight.
 
 # Someone a customer asks for, after "speak to" / "connect me with". The lookaheads
 # keep "talk to the person I sent money to" and "my agent bank" out.
@@ -229,8 +231,11 @@ class HumanRequestDetector:
     their equivalents in the languages of :attr:`LANGUAGES` ("quiero hablar con una
     persona", "je veux parler à un conseiller", "ich möchte mit einem Mitarbeiter
     sprechen", "quero falar com um atendente", "vorrei parlare con un operatore",
-    "ik wil een medewerker spreken"). Matching ignores case and accents, so
-    "parler a un conseiller" and "PARLER À UN CONSEILLER" both fire.
+    "ik wil een medewerker spreken"). Matching reads
+    :func:`~hybridroute.text.normalize_for_matching` of the text, so it ignores
+    case, accents, invisible characters and look-alike letters: "parler a un
+    conseiller", "PARLER À UN CONSEILLER" and "speak to a hu\u200bman" (with a
+    zero-width space) all fire.
 
     It is built for precision: a word such as "person" or "agent" alone is not a
     request ("the person I sent money to", "my agent bank", "personal details",
@@ -242,7 +247,9 @@ class HumanRequestDetector:
     Each signal's ``confidence`` is :attr:`EXPLICIT_CONFIDENCE` for a request in a
     sentence, :attr:`KEYWORD_CONFIDENCE` when a line holds nothing but a keyword
     ("Agent!", "operator") and 0 when nothing was found. ``evidence`` holds up to
-    five of the phrases that fired, as the customer wrote them.
+    five of the phrases that fired, as the customer wrote them, or as normalised
+    when normalising changed more than case and accents (an invisible character
+    removed, a look-alike letter folded, spaces collapsed).
 
     Parameters
     ----------
@@ -277,6 +284,9 @@ class HumanRequestDetector:
 
     LANGUAGES: tuple[str, ...] = tuple(sorted(HUMAN_REQUEST_PATTERNS))
     """Language codes of the built-in patterns."""
+
+    languages: ClassVar[frozenset[str]] = frozenset(HUMAN_REQUEST_PATTERNS)
+    """ISO 639-1 codes of the languages the built-in patterns cover."""
 
     EXPLICIT_CONFIDENCE = 0.95
     """Confidence of a request made in a sentence ("can I speak to an agent")."""
@@ -315,7 +325,7 @@ class HumanRequestDetector:
         return [self._detect(ticket.text) for ticket in tickets]
 
     def _detect(self, text: str) -> DetectionSignal:
-        folded = _fold(text)
+        folded = normalize_for_matching(text)
         spans = _request_spans(_BUILT_IN, folded)
         if self._extra is not None:
             spans.extend(_request_spans(self._extra, folded))
@@ -325,9 +335,12 @@ class HumanRequestDetector:
             confidence = self.KEYWORD_CONFIDENCE
         if not spans:
             return DetectionSignal(detected=False, confidence=0.0)
+        # Evidence is quoted as the customer wrote it when the normalised text lines
+        # up with the original character by character, else from the normalised text.
+        aligned = folded == _fold(text)
         evidence: list[str] = []
         for start, end in sorted(spans):
-            phrase = _trim(_original_span(text, start, end))
+            phrase = _trim(_original_span(text, start, end) if aligned else folded[start:end])
             if phrase and phrase not in evidence:
                 evidence.append(phrase)
             if len(evidence) == _MAX_EVIDENCE:

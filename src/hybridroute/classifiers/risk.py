@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
 from types import MappingProxyType
+from typing import ClassVar
 
+from hybridroute.classifiers._risk_languages import RISK_PATTERNS_BY_LANGUAGE
 from hybridroute.exceptions import UsageError
 from hybridroute.models import DetectionSignal, Ticket
+from hybridroute.text import normalize_for_matching
+from hybridroute.text.patterns import compile_alternatives
 
-__all__ = ["RISK_TOPIC_PATTERNS", "RiskTopic", "RiskTopicDetector"]
+__all__ = ["RISK_TOPIC_LANGUAGES", "RISK_TOPIC_PATTERNS", "RiskTopic", "RiskTopicDetector"]
 
 
 class RiskTopic(str, Enum):
@@ -59,7 +64,7 @@ _TRANSACTION = (
 _MOVEMENT = r"(?:payments?|transactions?|wi?th?drawa?ls?|purchases?|debits?|direct\s+debits?)"
 _SURELY = r"(?:(?:definitely|really|certainly|actually|honestly|surely)\s+)?"
 
-RISK_TOPIC_PATTERNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+_ENGLISH_PATTERNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         RiskTopic.FRAUD.value: (
             r"fraud\w*|scam\w*|phish\w*|hack(?:ed|er|ers|ing)|compromis\w*"
@@ -183,7 +188,24 @@ RISK_TOPIC_PATTERNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         ),
     }
 )
-"""Built-in patterns by topic: regular expressions matched case-insensitively as whole words."""
+
+RISK_TOPIC_LANGUAGES: frozenset[str] = frozenset({"en", *RISK_PATTERNS_BY_LANGUAGE})
+"""ISO 639-1 codes of the languages the built-in risk topics are written in."""
+
+RISK_TOPIC_PATTERNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        topic.value: (
+            *_ENGLISH_PATTERNS[topic.value],
+            *(p for by_topic in RISK_PATTERNS_BY_LANGUAGE.values() for p in by_topic[topic.value]),
+        )
+        for topic in RiskTopic
+    }
+)
+"""Built-in patterns by topic, English first, then es, fr, de, pt, it, nl.
+
+Regular expressions matched case-insensitively as whole words against
+:func:`~hybridroute.text.normalize_for_matching` of the text (accents removed).
+"""
 
 _TOPIC_NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 _MAX_EVIDENCE = 5
@@ -225,9 +247,16 @@ def _checked_patterns(topic: str, patterns: Iterable[str]) -> tuple[str, ...]:
     return checked
 
 
+def _without_accents(pattern: str) -> str:
+    """``pattern`` as it must be written to match the normalised text ("é" -> "e")."""
+    if pattern.isascii():
+        return pattern
+    decomposed = unicodedata.normalize("NFKD", pattern).replace("\u00df", "ss")
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _compile(patterns: Iterable[str]) -> re.Pattern[str]:
-    alternatives = "|".join(f"(?:{p})" for p in patterns)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return compile_alternatives(_without_accents(p) for p in patterns)
 
 
 def _trim(text: str) -> str:
@@ -277,7 +306,19 @@ class RiskTopicDetector:
     intents ``compromised_card``, ``card_payment_not_recognised``,
     ``cash_withdrawal_not_recognised`` and ``lost_or_stolen_card``, and on 1 of the
     120 tickets of ``card_arrival``, ``exchange_rate`` and ``top_up_by_card_charge``.
-    It reads English only.
+
+    The built-in topics are written in English, Spanish, French, German,
+    Portuguese, Italian and Dutch (:attr:`languages`): "Alguien robó mi tarjeta",
+    "on m'a volé ma carte", "Kreditkartenbetrug", "não reconheço esta compra",
+    "mi hanno clonato la carta", "iemand heeft mijn pas gebruikt" all report
+    ``fraud`` or ``unauthorised_transaction``. A ticket in another language is
+    read, but only its English or look-alike words can fire.
+
+    The patterns are matched against
+    :func:`~hybridroute.text.normalize_for_matching` of the text (case kept), so
+    accents, invisible characters and look-alike letters do not hide a topic;
+    accents in your own patterns are removed to match. ``evidence`` phrases come
+    from that normalised text ("tarjeta robada" for "tarjeta robáda").
 
     Parameters
     ----------
@@ -313,6 +354,9 @@ class RiskTopicDetector:
     >>> crypto.score([Ticket(id="2", body="Can I buy Bitcoin?")])[0].labels
     ('crypto',)
     """
+
+    languages: ClassVar[frozenset[str]] = RISK_TOPIC_LANGUAGES
+    """ISO 639-1 codes of the languages the built-in topics cover."""
 
     def __init__(
         self,
@@ -363,7 +407,9 @@ class RiskTopicDetector:
         list of DetectionSignal
             One signal per ticket, in order, labelled with the topics found.
         """
-        return [self._detect(ticket.text.replace("\u2019", "'")) for ticket in tickets]
+        return [
+            self._detect(normalize_for_matching(ticket.text, casefold=False)) for ticket in tickets
+        ]
 
     def _detect(self, text: str) -> DetectionSignal:
         phrases: dict[str, list[str]] = {}

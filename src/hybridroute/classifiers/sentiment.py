@@ -1,4 +1,4 @@
-"""Frustration and anger in a ticket, from a documented English lexicon and rules."""
+"""Frustration and anger in a ticket, from a documented lexicon and rules in seven languages."""
 
 from __future__ import annotations
 
@@ -6,11 +6,22 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
+from typing import ClassVar
 
 from hybridroute.classifiers._weights import checked_weights
 from hybridroute.models import ScoreSignal, Ticket
+from hybridroute.text import normalize_for_matching
+from hybridroute.text.patterns import compile_alternatives
 
-__all__ = ["DEFAULT_SENTIMENT_WEIGHTS", "SENTIMENT_FEATURES", "SentimentScorer"]
+__all__ = [
+    "DEFAULT_SENTIMENT_WEIGHTS",
+    "SENTIMENT_FEATURES",
+    "SENTIMENT_LANGUAGES",
+    "SentimentScorer",
+]
+
+SENTIMENT_LANGUAGES: frozenset[str] = frozenset({"en", "es", "fr", "de", "pt", "it", "nl"})
+"""ISO 639-1 codes of the languages of the built-in lexicon."""
 
 SENTIMENT_FEATURES = (
     "negative_words",
@@ -49,7 +60,7 @@ _MAX_EVIDENCE_CHARS = 60
 
 def _words(alternatives: str) -> re.Pattern[str]:
     """One case-insensitive alternation that matches whole words only."""
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return compile_alternatives([alternatives])
 
 
 _NEGATIVE = _words(
@@ -61,15 +72,53 @@ _NEGATIVE = _words(
     r"|unhelpful|rubbish|garbage|a joke|nightmare|shambles|fiasco|a mess|lousy"
     r"|(?:poor|bad|terrible) service|rip(?:ped)?[- ]off|lied|lying|liars?|stupid|idiots?"
     r"|clueless|ignored|ignoring|waste of (?:time|money)|sucks|bad|embarrass(?:ed|ing)"
+    # es
+    r"|terrible|horrible|pesim[oa]s?|inutil(?:es)?|ridicul[oa]s?|absurd[oa]s?|inaceptable"
+    r"|vergonzos[oa]|una verguenza|indignante|indignad[oa]|furios[oa]|enfadad[oa]|enojad[oa]"
+    r"|molest[oa]|hart[oa]s?|cansad[oa] de|frustrad[oa]|frustrante|decepcionad[oa]"
+    r"|decepcionante|una (?:broma|tomadura de pelo)|incompetentes?|desastre|penoso|lamentable"
+    # fr
+    r"|nul(?:le|s|les)?|lamentable|inadmissible|inacceptable|scandaleu(?:x|se)|honteu(?:x|se)"
+    r"|ridicule|absurde|inutile|incompetent(?:e|s|es)?|furieu(?:x|se)|en colere|enerve(?:e|s)?"
+    r"|agace(?:e)?|exaspere(?:e)?|marre|ras le bol|decu(?:e|s|es)?|decevant(?:e)?|degoute(?:e)?"
+    r"|insupportable|catastrophique|n'importe quoi|une honte|une blague|minable|pitoyable"
+    # de
+    r"|schlecht(?:e|er|es|en)?|schrecklich\w*|furchtbar\w*|katastrophal\w*|miserabel|mies"
+    r"|nutzlos\w*|lacherlich\w*|unverschamt\w*|inakzeptabel|skandal\w*|wutend|sauer"
+    r"|verargert|genervt|nervig|frustriert|frustrierend|enttauscht|enttauschend"
+    r"|inkompetent\w*|frechheit|zumutung|saftladen|unterirdisch|die nase voll|es reicht"
+    # pt
+    r"|pessim[oa]s?|horrivel|terrivel|inaceitavel|vergonh(?:a|os[oa])|irritad[oa]|chatead[oa]"
+    r"|revoltad[oa]|de saco cheio|um absurdo|palhacada|descaso|lamentavel"
+    # it
+    r"|terribile|orribile|vergognos[oa]|una vergogna|ridicol[oa]|assurd[oa]|inaccettabile"
+    r"|incompetent[ei]|arrabbiat[oa]|incazzat[oa]|irritat[oa]|frustrat[oa]|delus[oa]"
+    r"|deludente|stuf[oa]|stanc[oa] di|scandalos[oa]|schifo|schifos[oa]|disastro"
+    # nl
+    r"|slechte?|slechtste|verschrikkelijk|vreselijk|waardeloos|waardeloze|belachelijk"
+    r"|schandalig|onacceptabel|nutteloos|woedend|boos|kwaad|geirriteerd|geergerd"
+    r"|gefrustreerd|teleurgesteld|teleurstellend|het zat|een grap|een schande"
 )
 _POSITIVE = _words(
     r"happy|pleased|satisfied|helpful|good|great|excellent|fair|acceptable|reasonable"
     r"|impressed|professional|thank you|thanks(?! for nothing)|appreciated?"
+    r"|gracias|content[oa]s?|satisfech[oa]s?|excelente|genial|amable"
+    r"|merci|satisfait(?:e|s|es)?|excellent(?:e)?"
+    r"|danke|zufrieden|hervorragend|freundlich"
+    r"|obrigad[oa]|satisfeit[oa]|otimo"
+    r"|grazie|soddisfatt[oa]|ottimo|eccellente|gentile"
+    r"|bedankt|dank (?:je|u) wel|tevreden|blij|uitstekend"
 )
 _PROFANITY = _words(
     r"f+u+c+k+\w*|f[*#@]+k\w*|sh[i1*]t\w*|bullshit|crap(?:py)?|damn(?:ed|it)?|goddamn\w*"
     r"|bloody|wtf|ffs|pissed(?: off)?|piss off|bastards?|a[rs]s[e]?holes?|dickheads?"
     r"|screw you|the hell"
+    r"|mierda|joder|jodid[oa]s?|cabron(?:es)?|hostia|gilipollas|carajo"
+    r"|merde|putain|bordel|connard\w*|salaud\w*|foutu\w*"
+    r"|scheiss\w*|verdammt\w*|arschl(?:och|ocher)|verfickt\w*"
+    r"|merda|porra|caralho|pqp|fdp"
+    r"|cazz\w*|vaffanculo|porca miseria|stronz\w*|fottut\w*"
+    r"|kut\w*|godverdomme|verdomme|klote\w*|tering"
 )
 _WAITING = _words(
     r"still waiting|yet again|once again|again|still"
@@ -81,6 +130,25 @@ _WAITING = _words(
     r"|been waiting|keep (?:getting|asking|telling|saying|calling|waiting)"
     r"|(?:nobody|no one|no-one) (?:has )?(?:replied|responded|answered|helped|got back)"
     r"|no (?:reply|response|answer)|forever"
+    r"|todavia (?:no|espero|estoy esperando)|sigo esperando|otra vez|de nuevo"
+    r"|(?:segunda|tercera|cuarta|quinta) vez|(?:varias|muchas) veces|cuantas veces"
+    r"|hace (?:semanas|meses)|nadie (?:me )?(?:responde|contesta|ha respondido)|sin respuesta"
+    r"|toujours (?:pas|rien|en attente)|encore une fois|de nouveau"
+    r"|(?:deuxieme|troisieme|quatrieme|cinquieme) fois|(?:plusieurs|nombreuses) fois"
+    r"|combien de fois|depuis (?:des )?(?:semaines|mois)|personne ne (?:repond|m'a repondu)"
+    r"|sans reponse|j'attends (?:toujours|encore|depuis)"
+    r"|immer noch|schon wieder|wieder einmal|(?:zum )?(?:zweiten|dritten|vierten|funften) mal"
+    r"|mehrmals|mehrfach|wie oft noch|seit (?:wochen|monaten)|niemand (?:antwortet|meldet sich"
+    r"|hat geantwortet)|keine antwort|warte (?:immer noch|seit)"
+    r"|ainda (?:nao|estou esperando|aguardando)|de novo|outra vez|mais uma vez"
+    r"|(?:segunda|terceira|quarta|quinta) vez|(?:varias|muitas) vezes|quantas vezes"
+    r"|(?:ha|faz) (?:semanas|meses)|ninguem (?:me )?(?:responde|respondeu)|sem resposta"
+    r"|ancora (?:non|niente|in attesa)|di nuovo|ancora una volta|(?:seconda|terza|quarta|quinta)"
+    r" volta|(?:piu|tante|diverse) volte|quante volte|da (?:settimane|mesi)"
+    r"|nessuno (?:mi )?(?:risponde|ha risposto)|nessuna risposta|aspetto (?:ancora|da)"
+    r"|nog steeds|alweer|weer eens|opnieuw|(?:tweede|derde|vierde|vijfde) keer"
+    r"|(?:meerdere|zo vaak) keren|hoe vaak nog|al (?:weken|maanden)"
+    r"|niemand (?:reageert|antwoordt|heeft gereageerd)|geen (?:reactie|antwoord)"
 )
 _THREAT = _words(
     r"(?:clos|cancel|terminat|delet|shut)\w* (?:down )?(?:my|the|this) account"
@@ -88,6 +156,18 @@ _THREAT = _words(
     r" )?(?:to )?(?:another bank|a different bank|a competitor|elsewhere|somewhere else)"
     r"|(?:leave|leaving|quit|quitting|done with) (?:your|this) (?:bank|company|service)"
     r"|never (?:use|using|bank with|banking with|recommend|recommending) (?:you|this|your)"
+    r"|(?:cerrar|cancelar|dar de baja) (?:mi|la) cuenta|(?:me voy|me cambio|cambiarme) (?:a|de)"
+    r" (?:otro )?banco|nunca mas (?:uso|usare|volvere)"
+    r"|(?:fermer|cloturer|resilier) (?:mon|le) compte|changer de banque"
+    r"|(?:aller|partir) (?:a|dans) une autre banque|quitter (?:votre|cette) banque"
+    r"|(?:mein )?konto (?:\w+ )?(?:kundigen|schliessen|auflosen)|(?:kundige|schliesse) (?:ich )?"
+    r"(?:mein|das) konto|(?:die )?bank wechseln|zur konkurrenz"
+    r"|(?:encerrar|cancelar|fechar) (?:a )?minha conta|(?:mudar|trocar) de banco"
+    r"|ir para outro banco"
+    r"|(?:chiudere|chiudo|estinguere) (?:il )?(?:mio )?conto|cambi(?:are|o) banca"
+    r"|passare a un'altra banca"
+    r"|(?:mijn )?rekening (?:\w+ )?(?:opzeggen|opheffen|sluiten)|overstappen naar (?:een )?"
+    r"andere bank|naar een andere bank"
 )
 _REPEATED_PUNCTUATION = re.compile(r"[!?\uff01\uff1f]{2,}")
 _LETTER_WORD = re.compile(r"(?<!\w)[^\W\d_]{3,}(?!\w)")
@@ -96,14 +176,19 @@ _LETTER_WORD = re.compile(r"(?<!\w)[^\W\d_]{3,}(?!\w)")
 # ("not happy", "not at all happy", "isn't good"); other words in between end the
 # negation's scope, so "never been so angry" stays angry.
 _NEGATED_BEFORE = re.compile(
-    r"(?:(?<!\w)(?:not|no|never|hardly|without|nothing|dont|didnt|isnt|wasnt|arent|cant|wont)"
+    r"(?:(?<!\w)(?:not|no|never|hardly|without|nothing|dont|didnt|isnt|wasnt|arent|cant|wont"
+    r"|nunca|nada|sin|pas|jamais|sans|nicht|nie|kein|keine|nao|nem|non|mai|niet|nooit|geen)"
     r"|n't)(?:\s+(?:very|too|so|that|really|at|all|particularly|exactly|entirely|quite|a|an"
-    r"|be|feel|feeling|am|is|was|being))*\s+$",
+    r"|be|feel|feeling|am|is|was|being|muy|tan|estoy|es|esta|tres|si|du|tout|sehr|so|ganz"
+    r"|bin|ist|muito|tao|estou|e|esta|molto|per|niente|sono|erg|zo|echt|ben|is))*\s+$",
     re.IGNORECASE,
 )
 _INTENSIFIED_BEFORE = re.compile(
     r"(?<!\w)(?:very|so|really|extremely|totally|absolutely|completely|utterly|incredibly"
-    r"|ridiculously|super|truly|seriously|beyond|such a|such an|most|fucking|bloody)\s+$",
+    r"|ridiculously|super|truly|seriously|beyond|such a|such an|most|fucking|bloody"
+    r"|muy|totalmente|completamente|absolutamente|realmente|tres|vraiment|completement"
+    r"|totalement|absolument|sehr|total|vollig|wirklich|echt|absolut|muito|molto|davvero"
+    r"|veramente|proprio|heel|zeer|ontzettend|enorm)\s+$",
     re.IGNORECASE,
 )
 _LOOKBEHIND_CHARS = 40
@@ -131,11 +216,16 @@ def _preceded_by(pattern: re.Pattern[str], text: str, start: int) -> re.Match[st
 class SentimentScorer:
     """Score how frustrated or angry a customer sounds, in [0, 1].
 
-    A transparent lexicon-and-rules scorer for English: no model, no training,
-    the same text always gets the same score, and every point of the score can be
-    traced to words in the ticket. It reads :attr:`Ticket.text` (subject and every
-    customer message). Other languages score near 0 except for shouting and
-    repeated punctuation.
+    A transparent lexicon-and-rules scorer: no model, no training, the same text
+    always gets the same score, and every point of the score can be traced to
+    words in the ticket. It reads :attr:`Ticket.text` (subject and every customer
+    message) through :func:`~hybridroute.text.normalize_for_matching` (case kept,
+    accents and invisible characters removed, look-alike letters folded), so
+    ``evidence`` quotes that normalised text. The lexicon covers English,
+    Spanish, French, German, Portuguese, Italian and Dutch (:attr:`languages`;
+    "estoy harto", "c'est inadmissible", "ich bin total genervt", "um absurdo",
+    "una vergogna", "belachelijk"); other languages score near 0 except for
+    shouting and repeated punctuation.
 
     Each feature counts occurrences, capped at ``COUNT_CAP`` (3); the score is
 
@@ -201,6 +291,9 @@ class SentimentScorer:
         extra = f", weights={changed!r}" if changed else ""
         return f"{type(self).__name__}(name={self.name!r}{extra})"
 
+    languages: ClassVar[frozenset[str]] = SENTIMENT_LANGUAGES
+    """ISO 639-1 codes of the languages the built-in lexicon covers."""
+
     def score(self, tickets: Sequence[Ticket]) -> list[ScoreSignal]:
         """Score each ticket's frustration.
 
@@ -217,7 +310,7 @@ class SentimentScorer:
         return [self._score_text(ticket.text) for ticket in tickets]
 
     def _score_text(self, raw: str) -> ScoreSignal:
-        text = raw.replace("\u2019", "'")
+        text = normalize_for_matching(raw, casefold=False)
         counts, evidence = _count_features(text)
         raw_score = sum(self.weights[k] * min(counts[k], COUNT_CAP) for k in SENTIMENT_FEATURES)
         value = 1.0 - math.exp(-max(0.0, raw_score))

@@ -1,0 +1,7 @@
+"""Text utilities shared by the detectors: see :func:`normalize_for_matching`."""
+
+from __future__ import annotations
+
+from hybridroute.text.normalize import normalize_for_matching
+
+__all__ = ["normalize_for_matching"]
