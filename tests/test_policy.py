@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 import hybridroute as hr
 from hybridroute.policy import Condition, Context, condition_from_dict
+from hybridroute.policy.conditions import All, AnyOf
+from hybridroute.policy.scores import CertifiedThreshold, ConfidenceScore, MarginScore
 
 TICKET = hr.Ticket(id="T", body="hello", channel="email", customer={"tier": "vip"})
 
@@ -218,3 +220,88 @@ def test_handoff_reason_leads_the_reasons() -> None:
         [hr.rule(hr.ALWAYS, hr.handoff(reason="VIP customers get a person"))], default=hr.handoff()
     )
     assert policy.decide(TICKET, {}).reasons == ("VIP customers get a person", "always")
+
+
+# -- the walk over a tree: signals and certificates come from its leaves -----------------
+
+Tree = tuple[Condition, frozenset[str], frozenset[str]]
+"""A condition with the signals and certificates its leaves read, known independently."""
+
+_names = st.sampled_from(["intent", "score", "risk", "other"])
+
+
+def _leaf(cond: Condition, signals: set[str], certs: frozenset[str] = frozenset()) -> Tree:
+    return cond, frozenset(signals), certs
+
+
+leaves = st.one_of(
+    st.tuples(_names, st.floats(0, 1)).map(lambda p: _leaf(hr.signal(p[0]).margin < p[1], {p[0]})),
+    _names.map(lambda n: _leaf(hr.signal(n).isin({"x", 1}), {n})),
+    _names.map(lambda n: _leaf(hr.rule(hr.signal(n), hr.handoff()).condition, {n})),
+    st.sampled_from(["email", "chat"]).map(lambda v: _leaf(hr.field("channel") != v, set())),
+    st.just(_leaf(hr.ALWAYS, set())),
+    st.tuples(
+        _names,
+        st.one_of(st.none(), st.floats(0, 1)),
+        st.sampled_from(["cert-1", "cert-2"]),
+        st.sampled_from([ConfidenceScore, MarginScore]),
+    ).map(
+        lambda p: _leaf(
+            CertifiedThreshold(p[3](signal=p[0]), p[1], p[2]), {p[0]}, frozenset({p[2]})
+        )
+    ),
+)
+
+
+def _combine(children: st.SearchStrategy[Tree]) -> st.SearchStrategy[Tree]:
+    def join(a: Tree, b: Tree, cond: Condition) -> Tree:
+        return cond, a[1] | b[1], a[2] | b[2]
+
+    return st.one_of(
+        st.tuples(children, children).map(lambda p: join(*p, p[0][0] & p[1][0])),
+        st.tuples(children, children).map(lambda p: join(*p, p[0][0] | p[1][0])),
+        children.map(lambda t: (~t[0], t[1], t[2])),
+    )
+
+
+trees = st.recursive(leaves, _combine, max_leaves=10)
+
+
+@settings(max_examples=300, deadline=None)
+@given(trees)
+def test_signals_and_certificates_are_the_union_over_the_leaves(tree: Tree) -> None:
+    cond, signals, certs = tree
+    assert cond.signals_used() == signals
+    assert cond.certificates() == certs
+    leaf_nodes = [node for node in cond.walk() if not node.children()]
+    assert frozenset().union(*(leaf.signals_used() for leaf in leaf_nodes)) == signals
+
+
+@settings(max_examples=300, deadline=None)
+@given(trees)
+def test_every_condition_tree_survives_dict_round_trip(tree: Tree) -> None:
+    cond, signals, certs = tree
+    back = condition_from_dict(cond.to_dict())
+    assert back == cond and hash(back) == hash(cond) and repr(back) == repr(cond)
+    assert back.signals_used() == signals and back.certificates() == certs
+
+
+def test_junctions_keep_their_names_reprs_and_serialised_form() -> None:
+    a, b, c = hr.signal("x") > 1, hr.signal("y") < 2, hr.field("channel") == "chat"
+    both, either = (a & b) & c, a | (b | c)
+    assert type(both) is All and type(either) is AnyOf  # nested junctions flatten
+    assert repr(both) == "(signal('x') > 1) & (signal('y') < 2) & (field('channel') == 'chat')"
+    assert repr(either) == "(signal('x') > 1) | (signal('y') < 2) | (field('channel') == 'chat')"
+    assert both.to_dict() == {"all": [a.to_dict(), b.to_dict(), c.to_dict()]}
+    assert either.to_dict() == {"any": [a.to_dict(), b.to_dict(), c.to_dict()]}
+    assert (a & b) != (a | b) and hash(a & b) == hash(b.__rand__(a))
+    assert ((a | b) & c).children() == (a | b, c)
+
+
+def test_a_condition_missing_a_method_cannot_be_instantiated() -> None:
+    class Incomplete(Condition):
+        def matches(self, ctx: Context) -> bool:
+            return True
+
+    with pytest.raises(TypeError, match="abstract"):
+        Incomplete()  # type: ignore[abstract]

@@ -12,13 +12,9 @@ from pydantic import TypeAdapter
 
 from hybridroute.exceptions import PolicyDefinitionError
 from hybridroute.models import Action, Assist, AutoReply, Handoff, PolicyRef, Signal, Ticket
-from hybridroute.policy.conditions import (
-    Condition,
-    Context,
-    SignalRef,
-    _as_condition,
-    condition_from_dict,
-)
+from hybridroute.policy.conditions import Condition, ConditionLike, as_condition
+from hybridroute.policy.context import Context
+from hybridroute.policy.serialisation import condition_from_dict
 
 __all__ = ["Outcome", "Policy", "Rule", "rule"]
 
@@ -60,7 +56,7 @@ class Rule:
         return f"rule({self.condition!r}, {_describe_action(self.action)}{named})"
 
 
-def rule(condition: Condition | SignalRef, action: Action, *, name: str | None = None) -> Rule:
+def rule(condition: Condition | ConditionLike, action: Action, *, name: str | None = None) -> Rule:
     """A policy rule: when ``condition`` holds for a ticket, take ``action``.
 
     Parameters
@@ -74,7 +70,7 @@ def rule(condition: Condition | SignalRef, action: Action, *, name: str | None =
     name : str, optional
         How decisions and audits refer to the rule; defaults to ``rule-<position>``.
     """
-    cond = _as_condition(condition)
+    cond = as_condition(condition)
     if not isinstance(action, _ACTIONS):
         raise PolicyDefinitionError(
             f"rule action must come from hr.auto_reply(), hr.handoff(...) or hr.assist(...), "

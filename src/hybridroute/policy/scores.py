@@ -20,7 +20,8 @@ from pydantic import Field, TypeAdapter
 from hybridroute.exceptions import PolicyDefinitionError
 from hybridroute.models import IntentSignal, Signal
 from hybridroute.models._base import FrozenModel
-from hybridroute.policy.conditions import Condition, Context
+from hybridroute.policy.conditions import Condition
+from hybridroute.policy.context import Context
 
 __all__ = [
     "CertifiedThreshold",
@@ -153,10 +154,10 @@ class CertifiedThreshold(Condition):
             }
         }
 
-    def signals_used(self) -> frozenset[str]:
+    def _own_signals(self) -> frozenset[str]:
         return frozenset({self.score.signal})
 
-    def certificates(self) -> frozenset[str]:
+    def _own_certificates(self) -> frozenset[str]:
         return frozenset({self.certificate})
 
     def __repr__(self) -> str:
