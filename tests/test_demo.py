@@ -35,6 +35,7 @@ def test_demo_summary_numbers(demo: tuple[Path, str]) -> None:
     assert summary["certificate"]["certified"] is True
     assert set(summary["handoffs_by_queue"]) == {"general", "payments", "risk"}
     assert "certificate" in printed and "automated" in printed and "example decisions" in printed
+    assert printed.count("  certificate ") == 1  # the certificate is printed once
 
 
 def test_demo_writes_every_decision_and_never_automates_risky_intents(

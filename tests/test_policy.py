@@ -305,3 +305,10 @@ def test_a_condition_missing_a_method_cannot_be_instantiated() -> None:
 
     with pytest.raises(TypeError, match="abstract"):
         Incomplete()  # type: ignore[abstract]
+
+
+@pytest.mark.parametrize("build", [hr.handoff, hr.assist])
+def test_an_unknown_priority_lists_the_valid_ones(build: Any) -> None:
+    with pytest.raises(hr.PolicyDefinitionError, match=r"'critical'.*'low', 'normal', 'high'"):
+        build("vip", priority="critical")
+    assert build("vip", priority="urgent").priority is hr.Priority.URGENT

@@ -72,13 +72,6 @@ def format_report(report: DemoReport) -> str:
         )
         lines += [f"  certificate {cert.id}:", wrapped, ""]
     lines += [
-        "  certificate "
-        + cert.id
-        + ": "
-        + textwrap.fill(cert.statement(), 88, subsequent_indent="    ")[0:].replace("\n", "\n"),
-        "",
-    ]
-    lines += [
         f"  automated           {report.n_automated:>6,}  ({_pct(report.automation_rate)})",
         f"  error among them    {report.n_wrong_automated:>6,}  "
         f"({_pct(report.error_rate_automated)} wrong intent; certified at most "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from hybridroute.exceptions import PolicyDefinitionError
 from hybridroute.models import Assist, AutoReply, Handoff, Priority
 
 __all__ = ["assist", "auto_reply", "handoff"]
@@ -44,7 +45,7 @@ def handoff(
     >>> hr.handoff("risk", priority="high", tags=["fraud"])
     Handoff(kind='handoff', queue='risk', priority=<Priority.HIGH: 'high'>, tags=('fraud',), reason=None)
     """  # noqa: E501
-    return Handoff(queue=queue, priority=Priority(priority), tags=tuple(tags), reason=reason)
+    return Handoff(queue=queue, priority=_priority(priority), tags=tuple(tags), reason=reason)
 
 
 def assist(
@@ -59,4 +60,14 @@ def assist(
     Use it for tickets the bot could probably answer but a person should check
     (new intents, VIP customers). Parameters are those of :func:`handoff`.
     """
-    return Assist(queue=queue, priority=Priority(priority), tags=tuple(tags), reason=reason)
+    return Assist(queue=queue, priority=_priority(priority), tags=tuple(tags), reason=reason)
+
+
+def _priority(value: Priority | str) -> Priority:
+    try:
+        return Priority(value)
+    except ValueError:
+        choices = ", ".join(repr(p.value) for p in Priority)
+        raise PolicyDefinitionError(
+            f"unknown priority {value!r}; use one of {choices} (or hr.Priority.HIGH, ...)"
+        ) from None
