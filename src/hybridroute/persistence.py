@@ -30,8 +30,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import joblib
-
 from hybridroute.exceptions import ModelIntegrityError, UsageError
 
 __all__ = ["load", "save"]
@@ -50,6 +48,8 @@ def _hybridroute_version() -> str:
 
 
 def _dump(obj: object) -> bytes:
+    import joblib  # lazy: joblib costs a tenth of a second at import; only saving needs it
+
     buffer = io.BytesIO()
     try:
         joblib.dump(obj, buffer, compress=_COMPRESS_LEVEL)
@@ -232,6 +232,8 @@ def load(path: str | os.PathLike[str], *, expected_sha256: str | None = None) ->
             f"{header.get('created_at')}); check you loaded the right file, or update the "
             "pinned hash if the model was deliberately re-trained"
         )
+    import joblib  # lazy, as in _dump
+
     try:
         return joblib.load(io.BytesIO(payload))
     except (ImportError, AttributeError) as exc:

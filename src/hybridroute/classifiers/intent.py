@@ -10,18 +10,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from numbers import Real
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.svm import LinearSVC
 
 from hybridroute.classifiers.base import TextsOrTickets
 from hybridroute.classifiers.sklearn_intent import SklearnIntentClassifier
 from hybridroute.exceptions import UsageError
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 __all__ = ["IntentClassifier"]
 
@@ -33,6 +31,13 @@ _DEFAULT_C: dict[str, float] = {"logistic": 20.0, "svm": 1.0}
 
 def _intent_pipeline(c: float, max_iter: int, random_state: int | None, model: Model) -> Pipeline:
     """Word 1-2-grams and character 2-5-grams (robust to typos), then the chosen model."""
+    # lazy: scikit-learn costs about a second at import, and only a classifier needs it
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+    from sklearn.svm import LinearSVC
+
     # float32 features halve the memory traffic of every L-BFGS step: measured 15%
     # faster fit on BANKING77 with identical accuracy and log loss.
     features = FeatureUnion(

@@ -13,8 +13,6 @@ from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.exceptions import NotFittedError as SklearnNotFittedError
-from sklearn.utils.validation import check_is_fitted
 
 from hybridroute.classifiers._signals import intent_signals
 from hybridroute.classifiers.base import TextsOrTickets, as_texts
@@ -106,6 +104,10 @@ class SklearnIntentClassifier:
 
     def _fitted_check(self) -> Exception | None:
         """None if the estimator is fitted, else the exception explaining why not."""
+        # lazy: scikit-learn costs about a second at import (see docs/architecture.md)
+        from sklearn.exceptions import NotFittedError as SklearnNotFittedError
+        from sklearn.utils.validation import check_is_fitted
+
         try:
             check_is_fitted(self.estimator)
         except SklearnNotFittedError as exc:
