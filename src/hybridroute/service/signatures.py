@@ -25,7 +25,7 @@ def _parse_timestamp(text: str) -> float | None:
     """Seconds since the epoch of an ISO 8601 time (UTC if no offset) or a Unix time."""
     text = text.strip()
     try:
-        if text.isdigit():
+        if text.isascii() and text.isdigit():
             return float(text)
         parsed = datetime.fromisoformat(text)
     except (ValueError, OverflowError):
