@@ -149,7 +149,8 @@ def create_app(store: OutboxStore, worker: Worker, settings: ServiceSettings) ->
     Raises
     ------
     UsageError
-        If an endpoint names an unknown signature scheme, or a scheme without a secret.
+        If an endpoint names an unknown signature scheme, or a scheme without a secret,
+        or the admin token is empty.
     """
     for endpoint in settings.endpoints.values():
         _check_endpoint(endpoint)
