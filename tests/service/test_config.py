@@ -131,6 +131,37 @@ def test_without_its_variable_the_admin_token_is_off(
     assert load_config(write(tmp_path, FULL)).settings.admin_token is None  # hand-back disabled
 
 
+@pytest.mark.parametrize("value", ["", "  "])
+def test_an_admin_token_variable_set_but_empty_is_a_startup_error(
+    tmp_path: Path, env: pytest.MonkeyPatch, value: str
+) -> None:
+    env.setenv("TEST_ADMIN_TOKEN", value)
+    with pytest.raises(hr.UsageError, match="TEST_ADMIN_TOKEN is set but empty"):
+        load_config(write(tmp_path, FULL))
+
+
+def test_the_http_edge_limits_are_configurable(tmp_path: Path, env: pytest.MonkeyPatch) -> None:
+    limits = "replay_window_seconds = 60\nmax_concurrent_bodies = 8\nbody_read_timeout = 2.5\n"
+    text = FULL.replace("[service]\n", "[service]\n" + limits)
+    settings = load_config(write(tmp_path, text)).settings
+    assert (
+        settings.replay_window_seconds,
+        settings.max_concurrent_bodies,
+        settings.body_read_timeout,
+    ) == (60.0, 8, 2.5)
+    defaults = load_config(write(tmp_path, MINIMAL)).settings
+    assert defaults.replay_window_seconds == 300.0  # five minutes
+
+
+@pytest.mark.parametrize("value", ["0", "-5", '"300"', "true"])
+def test_a_replay_window_that_is_not_a_positive_number_is_refused(
+    tmp_path: Path, env: pytest.MonkeyPatch, value: str
+) -> None:
+    text = FULL.replace("[service]\n", f"[service]\nreplay_window_seconds = {value}\n")
+    with pytest.raises(hr.UsageError, match="replay_window_seconds must be a positive number"):
+        load_config(write(tmp_path, text))
+
+
 def test_defaults(tmp_path: Path, env: pytest.MonkeyPatch) -> None:
     config = load_config(write(tmp_path, MINIMAL))
     assert config.database == tmp_path / "conf" / "hybridroute.db"

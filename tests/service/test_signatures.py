@@ -21,6 +21,7 @@ from hybridroute.service import SCHEMES
 SECRET = b"dGhpcyBpcyBhIHNlY3JldA=="
 BODY = b'{"event_id": "01HZ", "ticket_id": "123", "kind": "ticket"}'
 TIMESTAMP = "2024-05-01T12:00:00Z"
+NOW = 1714564800.0  # TIMESTAMP in seconds since the epoch: the deliveries below are fresh
 
 
 def zendesk_headers(secret: bytes, body: bytes, timestamp: str = TIMESTAMP) -> dict[str, str]:
@@ -38,9 +39,11 @@ def intercom_headers(secret: bytes, body: bytes) -> dict[str, str]:
 SIGNERS = {"zendesk": zendesk_headers, "intercom": intercom_headers}
 
 
-def verify(scheme: str, headers: dict[str, str], body: bytes = BODY) -> str | None:
+def verify(
+    scheme: str, headers: dict[str, str], body: bytes = BODY, now: float = NOW
+) -> str | None:
     # the app hands the schemes Starlette's case-insensitive request headers
-    return SCHEMES[scheme].verify(SECRET, body, Headers(headers=headers))
+    return SCHEMES[scheme].verify(SECRET, body, Headers(headers=headers), now=now)
 
 
 @pytest.mark.parametrize("scheme", sorted(SIGNERS))
@@ -95,3 +98,45 @@ def test_intercom_needs_the_sha1_prefix_and_a_sha1_digest() -> None:
 def test_surrounding_whitespace_in_the_signature_is_tolerated() -> None:
     headers = intercom_headers(SECRET, BODY)
     assert verify("intercom", {"X-Hub-Signature": f" {headers['X-Hub-Signature']} "}) is None
+
+
+@pytest.mark.parametrize("scheme", sorted(SIGNERS))
+def test_a_non_ascii_signature_header_is_a_mismatch_not_a_crash(scheme: str) -> None:
+    header = next(iter(SIGNERS[scheme](SECRET, BODY)))
+    headers = {**SIGNERS[scheme](SECRET, BODY), header: "sha256=\xe9"}
+    problem = verify(scheme, headers)
+    assert problem == f"signature header {header} holds non-ASCII characters"
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "message"),
+    [
+        ("2001-01-01T00:00:00Z", "s old, outside the replay window of 300 s"),
+        ("2024-05-01T11:54:59Z", "301 s old, outside the replay window of 300 s"),
+        ("2024-05-01T12:05:01Z", "301 s in the future, outside the replay window of 300 s"),
+        ("yesterday", "is not an ISO 8601 time: 'yesterday'"),
+    ],
+)
+def test_zendesk_refuses_timestamps_outside_the_replay_window(timestamp: str, message: str) -> None:
+    # signed correctly, so only the age can be the problem
+    problem = verify("zendesk", zendesk_headers(SECRET, BODY, timestamp))
+    assert problem is not None and message in problem
+
+
+def test_zendesk_needs_a_timestamp() -> None:
+    headers = zendesk_headers(SECRET, BODY)
+    del headers["X-Zendesk-Webhook-Signature-Timestamp"]
+    problem = verify("zendesk", headers)
+    assert problem == "missing timestamp header X-Zendesk-Webhook-Signature-Timestamp"
+
+
+def test_the_replay_window_is_inclusive_and_configurable() -> None:
+    for timestamp in ("2024-05-01T11:55:00Z", "2024-05-01T12:05:00+00:00", "1714565100"):
+        assert verify("zendesk", zendesk_headers(SECRET, BODY, timestamp)) is None
+    old = Headers(headers=zendesk_headers(SECRET, BODY, "2024-05-01T11:00:00Z"))
+    assert SCHEMES["zendesk"].verify(SECRET, BODY, old, now=NOW, replay_window=3600) is None
+    assert SCHEMES["zendesk"].verify(SECRET, BODY, old, now=NOW, replay_window=60) is not None
+
+
+def test_schemes_without_a_timestamp_have_no_replay_window() -> None:
+    assert verify("intercom", intercom_headers(SECRET, BODY), now=NOW + 10**9) is None

@@ -9,6 +9,9 @@ Example::
     host = "127.0.0.1"
     port = 8080
     admin_token_env = "HYBRIDROUTE_ADMIN_TOKEN"
+    replay_window_seconds = 300     # signed timestamps (Zendesk) older or newer are refused
+    max_concurrent_bodies = 64      # bodies read at a time; more get 503 + Retry-After
+    body_read_timeout = 30          # seconds to send a whole body
 
     [router]
     factory = "my_support.routing:build_router"     # returns a hybridroute.Router
@@ -113,6 +116,26 @@ def _http_options(table: Any) -> HttpOptions:
         ) from exc
 
 
+def _admin_token(token_env: str | None) -> str | None:
+    """The hand-back token: None (disabled) if unnamed or unset; an empty one is a mistake."""
+    if not token_env:
+        return None
+    value = os.environ.get(token_env)
+    if value is not None and not value.strip():
+        raise UsageError(
+            f"[service] admin_token_env: environment variable {token_env} is set but empty; "
+            "give it a token, or unset it to disable hand-back"
+        )
+    return value
+
+
+def _positive(service: dict[str, Any], key: str, default: float) -> float:
+    value = service.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise UsageError(f"[service] {key} must be a positive number, got {value!r}")
+    return float(value)
+
+
 def load_config(path: str | os.PathLike[str]) -> ServiceConfig:
     """Read and check a service configuration file."""
     file = Path(path)
@@ -152,11 +175,18 @@ def load_config(path: str | os.PathLike[str]) -> ServiceConfig:
             scheme=None if scheme == "none" else scheme,
             parser=parser,
         )
-    token_env = service.get("admin_token_env")
+    defaults = ServiceSettings(endpoints={})
     settings = ServiceSettings(
         endpoints=endpoints,
         max_body_bytes=int(service.get("max_body_bytes", 1_000_000)),
-        admin_token=os.environ.get(token_env) if token_env else None,
+        admin_token=_admin_token(service.get("admin_token_env")),
+        replay_window_seconds=_positive(
+            service, "replay_window_seconds", defaults.replay_window_seconds
+        ),
+        max_concurrent_bodies=int(
+            _positive(service, "max_concurrent_bodies", defaults.max_concurrent_bodies)
+        ),
+        body_read_timeout=_positive(service, "body_read_timeout", defaults.body_read_timeout),
     )
     database = Path(service.get("database", "hybridroute.db"))
     return ServiceConfig(

@@ -370,6 +370,20 @@ class OutboxStore:
         )
         return None if row is None else Ownership(Owner(row["owner"]), row["auto_replies"])
 
+    def knows_ticket(self, ticket_id: str) -> bool:
+        """Whether any event, decision or ownership was ever stored for ``ticket_id``."""
+        row = (
+            self._conn()
+            .execute(
+                "SELECT EXISTS(SELECT 1 FROM events WHERE ticket_id = ?) "
+                "OR EXISTS(SELECT 1 FROM decisions WHERE ticket_id = ?) "
+                "OR EXISTS(SELECT 1 FROM ownership WHERE ticket_id = ?)",
+                (ticket_id, ticket_id, ticket_id),
+            )
+            .fetchone()
+        )
+        return bool(row[0])
+
     def set_owner(self, ticket_id: str, owner: Owner, reason: str) -> None:
         """Set who owns a ticket (``hand_back`` gives it back to the bot)."""
         with self._tx() as db:
