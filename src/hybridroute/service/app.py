@@ -12,12 +12,7 @@ import threading
 from collections.abc import Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
-
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
+from typing import TYPE_CHECKING, Any
 
 from hybridroute.exceptions import HybridRouteError, UsageError
 from hybridroute.service.events import EventParser, event_kind, parse_hybridroute_event
@@ -25,6 +20,11 @@ from hybridroute.service.records import Owner
 from hybridroute.service.signatures import SCHEMES
 from hybridroute.service.store import OutboxStore
 from hybridroute.service.worker import Worker
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
 
 __all__ = ["ServiceSettings", "VendorEndpoint", "create_app"]
 
@@ -56,6 +56,8 @@ class ServiceSettings:
 
 
 def _error(status: int, message: str) -> JSONResponse:
+    from starlette.responses import JSONResponse
+
     return JSONResponse({"error": message}, status_code=status)
 
 
@@ -82,6 +84,11 @@ def create_app(store: OutboxStore, worker: Worker, settings: ServiceSettings) ->
     UsageError
         If an endpoint names an unknown signature scheme, or a scheme without a secret.
     """
+    # Imported here, not at the top, so the store and the audit log work without the extra.
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
     for endpoint in settings.endpoints.values():
         _check_endpoint(endpoint)
 
