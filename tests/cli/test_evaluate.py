@@ -135,7 +135,6 @@ def test_prints_the_certified_policy_next_to_the_hand_set_fallback(data, tmp_pat
     ("content", "expected"),
     [
         ("txt,label\nhello,card\n", r"line 1: missing column\(s\) text"),
-        ("text,label\nhello,card\n,card\n", r"line 3: empty text"),
         ("text,label\nhello,\n", r"line 2: empty label"),
         ("text,label\n", r"no data rows"),
         ("", r"the file is empty"),
@@ -229,3 +228,35 @@ def test_no_drift_alarm_when_test_and_calibration_are_the_same_tickets(data, tmp
     abstained = metrics["handoffs_by_rule"]["predicted_out_of_scope"]
     assert abstained >= 20
     assert f"on {metrics['n_test'] - abstained} tickets" in drift["message"]
+
+
+def with_empty_texts(source: Path, folder: Path) -> Path:
+    """``source`` with two rows whose text is empty, at lines 3 and 5 of the file."""
+    with source.open(newline="", encoding="utf-8") as f:
+        rows = [tuple(row) for row in csv.reader(f)][1:]
+    first, second, *rest = rows
+    assert "\n" not in first[0] + second[0]  # one physical line each, so the numbers hold
+    return write_csv(
+        folder / "gappy.csv", [first, ("", "card_arrival"), second, (" ", "oos"), *rest]
+    )
+
+
+def test_rows_with_an_empty_text_are_skipped_and_reported(data, tmp_path, capsys) -> None:
+    gappy = with_empty_texts(data["train"], tmp_path)
+    out = tmp_path / "o"
+    assert evaluate(data, out, "--alpha", "0.1", train=gappy) == 0
+    printed = capsys.readouterr().out
+    assert f"skipped 2 row(s) with an empty text in {gappy}: line(s) 3, 5" in printed
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["skipped_rows"]["train"] == {"file": str(gappy), "count": 2, "lines": [3, 5]}
+    assert metrics["skipped_rows"]["test"]["count"] == 0
+    assert "calibration" not in metrics["skipped_rows"]  # split off train, counted there
+    assert metrics["n_train"] + metrics["n_calibration"] == 6 * 45 + 60
+
+
+def test_strict_stops_at_the_first_empty_text(data, tmp_path, capsys) -> None:
+    gappy = with_empty_texts(data["train"], tmp_path)
+    assert evaluate(data, tmp_path / "o", "--strict", train=gappy) == 2
+    err = capsys.readouterr().err
+    assert f"{gappy}, line 3: empty text" in err
+    assert not (tmp_path / "o" / "metrics.json").exists()

@@ -27,3 +27,20 @@ def test_a_bad_file_is_a_usage_error_of_the_exception_tree(tmp_path: Path) -> No
     path.write_text('text,label\n"never closed,card\n', "utf-8")
     with pytest.raises(UsageError, match=r"quoted\.csv, line \d+: not valid CSV"):
         read_labelled_csv(path)
+
+
+def test_empty_texts_stop_the_read_unless_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "tickets.csv"
+    path.write_text('text,label\nhello,card\n,card\n"  ",oos\nbye,oos\n', "utf-8")
+    with pytest.raises(CsvFormatError, match=r"line 3: empty text"):
+        read_labelled_csv(path)
+    data = read_labelled_csv(path, strict=False)
+    assert data.texts == ["hello", "bye"] and data.labels == ["card", "oos"]
+    assert data.skipped_lines == (3, 4)
+
+
+def test_an_empty_label_is_an_error_even_when_skipping_empty_texts(tmp_path: Path) -> None:
+    path = tmp_path / "tickets.csv"
+    path.write_text("text,label\nhello,card\nwhere is it,\n", "utf-8")
+    with pytest.raises(CsvFormatError, match=r"line 3: empty label"):
+        read_labelled_csv(path, strict=False)

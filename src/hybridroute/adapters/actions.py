@@ -43,32 +43,12 @@ class PlannedAction(FrozenModel):
 
 
 def render_handoff_note(package: HandoffPackage, decision: Decision) -> str:
-    """The internal note an agent reads: summary, intent, what was tried, why a human."""
-    lines = [
-        f"[hybridroute] {package.kind.value} to queue '{package.queue}' "
-        f"(priority {package.priority.value})",
-        "",
-        package.summary,
-        "",
-        "Why a human: " + "; ".join(package.reasons),
-    ]
-    if package.intent:
-        conf = (
-            f" ({package.intent_confidence:.0%})" if package.intent_confidence is not None else ""
-        )
-        lines.append(f"Detected intent: {package.intent}{conf}")
-    if decision.failures:
-        lines.append(
-            "Failed: " + "; ".join(f"{f.component}: {f.message}" for f in decision.failures)
-        )
-    if package.suggested_reply:
-        lines += ["", "Suggested reply (not sent):", package.suggested_reply]
-    lines += [
-        "",
-        f"Decided by policy {decision.policy.name} v{decision.policy.version} "
-        f"({decision.policy.fingerprint}), rule '{decision.rule}'.",
-    ]
-    return "\n".join(lines)
+    """The internal note an agent reads: summary, intent, what was tried, why a human.
+
+    The same text as ``package.render(decision)``; ``str(package)`` is this note
+    without the decision's part (what failed, which policy and rule decided).
+    """
+    return package.render(decision)
 
 
 def plan_actions(

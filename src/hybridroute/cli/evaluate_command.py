@@ -126,6 +126,12 @@ def register(commands: Any) -> None:
         metavar="FILE",
         help="SQLite file to keep sentence embeddings between runs (minilm, ensemble)",
     )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop at the first row with an empty text instead of skipping such rows "
+        "(skipped rows are counted, with their line numbers, in the output and metrics.json)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the random splits")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.set_defaults(run=_run)
@@ -146,9 +152,11 @@ def _run(args: argparse.Namespace) -> int:
 
     resolve_model(args.model)  # fail before reading data if the model is not installed
     costs = _costs(args)
-    train = read_labelled_csv(args.train)
-    test = read_labelled_csv(args.test)
-    calibration = read_labelled_csv(args.calibration) if args.calibration else None
+    train = read_labelled_csv(args.train, strict=args.strict)
+    test = read_labelled_csv(args.test, strict=args.strict)
+    calibration = (
+        read_labelled_csv(args.calibration, strict=args.strict) if args.calibration else None
+    )
     config = EvaluationConfig(
         alpha=args.alpha,
         delta=args.delta,
@@ -196,6 +204,21 @@ def _notes(evaluation: Evaluation) -> tuple[str, ...]:
 
 def _pct(x: float | None, digits: int = 1) -> str:
     return "    n/a" if x is None else f"{100 * x:6.{digits}f}%"
+
+
+def _skipped_lines(skipped: dict[str, dict[str, Any]], shown: int = 20) -> list[str]:
+    """One line per file that had rows skipped for an empty text, with their line numbers."""
+    lines = []
+    for entry in skipped.values():
+        if not entry["count"]:
+            continue
+        numbers = ", ".join(str(n) for n in entry["lines"][:shown])
+        more = f" and {entry['count'] - shown} more" if entry["count"] > shown else ""
+        lines.append(
+            f"  skipped {entry['count']} row(s) with an empty text in {entry['file']}: "
+            f"line(s) {numbers}{more} (--strict stops at them instead)"
+        )
+    return lines
 
 
 def format_summary(evaluation: Evaluation) -> str:
@@ -251,6 +274,7 @@ def format_summary(evaluation: Evaluation) -> str:
     )
     if m["drift"].get("drifted"):
         lines += ["", "  WARNING: " + m["drift"]["message"]]
+    lines += _skipped_lines(m.get("skipped_rows", {}))
     for note in m["calibration_notes"]:
         lines.append(f"  note: {note}")
     return "\n".join(lines)

@@ -36,9 +36,14 @@ def register(commands: Any) -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     try:
+        import starlette  # noqa: F401  (create_app imports it; check before loading the config)
         import uvicorn
-    except ImportError:
-        print("hybridroute serve needs: pip install 'hybridroute[service]'", file=sys.stderr)
+    except ImportError as exc:
+        print(
+            f"hybridroute serve needs the 'service' extra ({exc.name} is missing): "
+            "pip install 'hybridroute[service]'",
+            file=sys.stderr,
+        )
         return 2
     from hybridroute.service import OutboxStore, Worker, create_app, load_config
 

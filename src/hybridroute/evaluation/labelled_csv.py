@@ -16,11 +16,16 @@ REQUIRED_COLUMNS = ("text", "label")
 
 @dataclass(frozen=True)
 class LabelledData:
-    """Texts and their labels, and where they came from."""
+    """Texts and their labels, where they came from, and the rows left out.
+
+    ``skipped_lines`` are the file's line numbers of rows skipped for an empty text
+    (only when read with ``strict=False``).
+    """
 
     texts: list[str]
     labels: list[str]
     source: str
+    skipped_lines: tuple[int, ...] = ()
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -47,13 +52,18 @@ def _open_text(path: Path) -> str:
         ) from exc
 
 
-def read_labelled_csv(path: str | os.PathLike[str]) -> LabelledData:
+def read_labelled_csv(path: str | os.PathLike[str], *, strict: bool = True) -> LabelledData:
     """Read ``text,label`` rows; other columns are ignored.
 
     Parameters
     ----------
     path : str or os.PathLike
         A UTF-8 CSV file with a header row naming at least ``text`` and ``label``.
+    strict : bool, default True
+        Stop at the first row with an empty text. With False, such rows (an empty
+        ticket in a history export) are skipped and their line numbers kept in
+        ``LabelledData.skipped_lines``. A row with a text but no label is an error
+        either way: it is a labelling mistake, not an empty ticket.
 
     Returns
     -------
@@ -63,7 +73,8 @@ def read_labelled_csv(path: str | os.PathLike[str]) -> LabelledData:
     ------
     CsvFormatError
         If the file is missing, unreadable, not UTF-8, not CSV, lacks a column,
-        has a row with an empty text or label, or has no rows. The message names
+        has a row with an empty label (or, when ``strict``, an empty text), or has
+        no rows. The message names
         the file and the line, and says how to fix it.
     """
     file = Path(path)
@@ -87,6 +98,7 @@ def read_labelled_csv(path: str | os.PathLike[str]) -> LabelledData:
         text_at, label_at = names.index("text"), names.index("label")
         texts: list[str] = []
         labels: list[str] = []
+        skipped: list[int] = []
         for row in reader:
             line = reader.line_num
             if not any(cell.strip() for cell in row):
@@ -97,6 +109,9 @@ def read_labelled_csv(path: str | os.PathLike[str]) -> LabelledData:
                     f'{len(header)}; quote texts that contain commas ("like, this")'
                 )
             text, label = row[text_at].strip(), row[label_at].strip()
+            if not text and not strict:
+                skipped.append(line)
+                continue
             if not text:
                 raise CsvFormatError(
                     f"{file}, line {line}: empty text; remove the row or fill in the ticket's text"
@@ -114,4 +129,4 @@ def read_labelled_csv(path: str | os.PathLike[str]) -> LabelledData:
         ) from exc
     if not texts:
         raise CsvFormatError(f"{file}: no data rows after the header; add labelled tickets")
-    return LabelledData(texts=texts, labels=labels, source=str(file))
+    return LabelledData(texts=texts, labels=labels, source=str(file), skipped_lines=tuple(skipped))

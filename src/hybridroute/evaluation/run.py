@@ -141,6 +141,7 @@ def run_evaluation(
 ) -> Evaluation:
     """Train, calibrate, backtest and compare; see the module docstring."""
     started = time.perf_counter()
+    skipped = _skipped_rows(train, calibration, test)
     if calibration is None:
         train, calibration = split_calibration(train, config.calibration_fraction, config.seed)
     oos = config.out_of_scope
@@ -184,4 +185,25 @@ def run_evaluation(
         seconds=seconds,
     )
     evaluation.metrics = evaluation_metrics(evaluation, train, calibration, test, knows_oos)
+    evaluation.metrics["skipped_rows"] = skipped
     return evaluation
+
+
+def _skipped_rows(
+    train: LabelledData, calibration: LabelledData | None, test: LabelledData
+) -> dict[str, dict[str, Any]]:
+    """Per file read (``train``, ``calibration`` when given, ``test``): the rows left out.
+
+    Each entry has the file, the ``count`` of rows skipped for an empty text and
+    their ``lines`` in that file, for ``metrics.json``.
+    """
+    files = {"train": train, "calibration": calibration, "test": test}
+    return {
+        name: {
+            "file": data.source,
+            "count": len(data.skipped_lines),
+            "lines": list(data.skipped_lines),
+        }
+        for name, data in files.items()
+        if data is not None
+    }

@@ -162,6 +162,58 @@ class HandoffPackage(FrozenModel):
     reasons: tuple[str, ...]
     suggested_reply: str | None = None
 
+    def render(self, decision: Decision | None = None) -> str:
+        """The internal note an agent reads: summary, intent, what was tried, why a human.
+
+        Parameters
+        ----------
+        decision : Decision, optional
+            The decision this package belongs to; when given, the note also says what
+            failed and which policy and rule decided (the note the helpdesk adapters post).
+
+        Examples
+        --------
+        >>> import hybridroute as hr
+        >>> package = hr.HandoffPackage(
+        ...     kind=hr.ActionKind.HANDOFF, queue="billing", priority=hr.Priority.HIGH,
+        ...     summary="Customer was charged twice.", latest_message="Charged twice!",
+        ...     turns=1, reasons=("rule 'refunds' matched",),
+        ... )
+        >>> print(package)
+        [hybridroute] handoff to queue 'billing' (priority high)
+        <BLANKLINE>
+        Customer was charged twice.
+        <BLANKLINE>
+        Why a human: rule 'refunds' matched
+        """
+        lines = [
+            f"[hybridroute] {self.kind.value} to queue '{self.queue}' "
+            f"(priority {self.priority.value})",
+            "",
+            self.summary,
+            "",
+            "Why a human: " + "; ".join(self.reasons),
+        ]
+        if self.intent:
+            conf = f" ({self.intent_confidence:.0%})" if self.intent_confidence is not None else ""
+            lines.append(f"Detected intent: {self.intent}{conf}")
+        if decision is not None and decision.failures:
+            failed = "; ".join(f"{f.component}: {f.message}" for f in decision.failures)
+            lines.append("Failed: " + failed)
+        if self.suggested_reply:
+            lines += ["", "Suggested reply (not sent):", self.suggested_reply]
+        if decision is not None:
+            policy = decision.policy
+            lines += [
+                "",
+                f"Decided by policy {policy.name} v{policy.version} "
+                f"({policy.fingerprint}), rule '{decision.rule}'.",
+            ]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.render()
+
 
 class PolicyRef(FrozenModel):
     """Which policy decided: its name, version and content fingerprint."""

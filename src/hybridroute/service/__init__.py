@@ -1,6 +1,8 @@
 """The webhook service: receive events, store them durably, route, act, audit.
 
-Needs the ``service`` extra (``pip install 'hybridroute[service]'``).
+Running the app (:func:`create_app`, ``hybridroute serve``) needs the ``service``
+extra (``pip install 'hybridroute[service]'``); the store and its audit log
+(``hybridroute audit``) work on a core install.
 """
 
 from hybridroute.service.app import ServiceSettings, VendorEndpoint, create_app

@@ -22,12 +22,7 @@ import time
 from collections.abc import Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
-
-from starlette.applications import Starlette
-from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from typing import TYPE_CHECKING, Any
 
 from hybridroute.exceptions import HybridRouteError, UsageError
 from hybridroute.service.events import EventParser, check_event, parse_hybridroute_event
@@ -35,6 +30,11 @@ from hybridroute.service.records import Owner
 from hybridroute.service.signatures import DEFAULT_REPLAY_WINDOW_SECONDS, SCHEMES
 from hybridroute.service.store import OutboxStore
 from hybridroute.service.worker import Worker
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
 
 __all__ = ["MAX_JSON_DEPTH", "ServiceSettings", "VendorEndpoint", "create_app"]
 
@@ -80,6 +80,8 @@ class ServiceSettings:
 
 
 def _error(status: int, message: str) -> JSONResponse:
+    from starlette.responses import JSONResponse
+
     return JSONResponse({"error": message}, status_code=status)
 
 
@@ -152,6 +154,12 @@ def create_app(store: OutboxStore, worker: Worker, settings: ServiceSettings) ->
         If an endpoint names an unknown signature scheme, or a scheme without a secret,
         or the admin token is empty.
     """
+    # Imported here, not at the top, so the store and the audit log work without the extra.
+    from starlette.applications import Starlette
+    from starlette.requests import ClientDisconnect
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+
     for endpoint in settings.endpoints.values():
         _check_endpoint(endpoint)
     if settings.admin_token == "":
