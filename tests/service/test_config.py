@@ -158,7 +158,9 @@ def test_a_replay_window_that_is_not_a_positive_number_is_refused(
     tmp_path: Path, env: pytest.MonkeyPatch, value: str
 ) -> None:
     text = FULL.replace("[service]\n", f"[service]\nreplay_window_seconds = {value}\n")
-    with pytest.raises(hr.UsageError, match="replay_window_seconds must be a positive number"):
+    with pytest.raises(
+        hr.UsageError, match=r"\[service\] replay_window_seconds: must be a positive number"
+    ):
         load_config(write(tmp_path, text))
 
 
@@ -235,3 +237,45 @@ def test_bad_http_options_are_a_usage_error_that_shows_the_shape(
     text = MINIMAL.replace('SqliteHelpdesk"\n', f'SqliteHelpdesk"\nhttp = {table}\n')
     with pytest.raises(hr.UsageError, match=r"\[adapter\] http must be a table like"):
         load_config(write(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            MINIMAL + '[service]\ndatabse = "other.db"\n',
+            r"\[service\] databse: unknown key; did you mean 'database'\? \(fix its spelling",
+        ),
+        (
+            MINIMAL + '[service]\nport = "eighty"\n',
+            r"\[service\] port: must be a whole number from 1 to 65535.*\(got 'eighty'\)",
+        ),
+        (
+            MINIMAL + "[service]\nport = 70000\n",
+            r"\[service\] port: must be a whole number from 1 to 65535.*\(got 70000\)",
+        ),
+        (MINIMAL + "[servce]\nport = 80\n", r"\[servce\]: unknown table; did you mean 'service'"),
+        (
+            MINIMAL.replace('name = "hr"', 'name = "hr"\nsceme = "zendesk"'),
+            r"\[\[endpoints\]\] #1 sceme: unknown key; did you mean 'scheme'\?",
+        ),
+        (MINIMAL.replace('name = "hr"\n', ""), r"\[\[endpoints\]\] #1 name: missing"),
+    ],
+)
+def test_a_typo_or_a_wrong_type_names_the_table_and_key(
+    tmp_path: Path, env: pytest.MonkeyPatch, text: str, message: str
+) -> None:
+    # once silently ignored (the default database was used) or a raw traceback
+    with pytest.raises(hr.UsageError, match=message) as info:
+        load_config(write(tmp_path, text))
+    assert "pydantic" not in str(info.value) and "errors.pydantic.dev" not in str(info.value)
+
+
+def test_every_bad_key_is_listed_at_once(tmp_path: Path, env: pytest.MonkeyPatch) -> None:
+    text = MINIMAL + '[service]\ndatabse = "other.db"\nport = 0\n'
+    with pytest.raises(hr.UsageError) as info:
+        load_config(write(tmp_path, text))
+    message = str(info.value)
+    assert message.startswith(f"config file {tmp_path / 'conf' / 'service.toml'} has 2 problems:")
+    assert "[service] databse: unknown key" in message
+    assert "[service] port: must be a whole number" in message

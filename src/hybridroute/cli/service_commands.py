@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
+import time
 from typing import Any
 
-__all__ = ["register"]
+__all__ = ["LOG_LEVELS", "configure_logging", "register"]
+
+LOG_LEVELS = ("debug", "info", "warning", "error")
+_log = logging.getLogger("hybridroute.serve")
+_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 
 
 def register(commands: Any) -> None:
@@ -20,6 +26,12 @@ def register(commands: Any) -> None:
     serve.add_argument("--config", required=True, help="service configuration (TOML)")
     serve.add_argument("--host", help="override the configured host")
     serve.add_argument("--port", type=int, help="override the configured port")
+    serve.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        default="info",
+        help="for hybridroute and uvicorn; info shows each request (default: info)",
+    )
     serve.set_defaults(run=_serve)
 
     audit = commands.add_parser(
@@ -32,6 +44,21 @@ def register(commands: Any) -> None:
     audit.add_argument("--export", metavar="FILE", help="write entries as JSON lines to FILE")
     audit.add_argument("--json", action="store_true", help="print JSON lines instead of text")
     audit.set_defaults(run=_audit)
+
+
+def configure_logging(level: str) -> None:
+    """Send the ``hybridroute`` loggers to stderr at ``level`` (uvicorn's are set by uvicorn).
+
+    Calling it again changes the level without adding a second handler.
+    """
+    logger = logging.getLogger("hybridroute")
+    logger.setLevel(level.upper())
+    if not any(getattr(handler, "_hybridroute_serve", False) for handler in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(_FORMAT))
+        handler._hybridroute_serve = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.propagate = False  # one line per record, even if the root logger has a handler
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -47,13 +74,33 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     from hybridroute.service import OutboxStore, Worker, create_app, load_config
 
+    configure_logging(args.log_level)
+    _log.info("reading config %s", args.config)
     config = load_config(args.config)
+    _log.info("opening database %s", config.database)
     store = OutboxStore(config.database)
-    worker = Worker(store, config.build_router(), config.build_adapter())
-    app = create_app(store, worker, config.settings)
-    uvicorn.run(
-        app, host=args.host or config.host, port=args.port or config.port, log_level="warning"
+    _log.info("loading router from %s (this may take a while)", config.router_factory)
+    started = time.monotonic()
+    router = config.build_router()
+    _log.info(
+        "router ready in %.1f s; building adapter %s",
+        time.monotonic() - started,
+        config.adapter_factory,
     )
+    worker = Worker(store, router, config.build_adapter())
+    app = create_app(store, worker, config.settings)
+    host, port = args.host or config.host, args.port or config.port
+    where = f"http://{host}:{port} (config {args.config}, database {config.database})"
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:  # the port is open
+                _log.info("listening on %s", where)
+
+    Server(
+        uvicorn.Config(app, host=host, port=port, log_level=args.log_level, access_log=True)
+    ).run()
     return 0
 
 

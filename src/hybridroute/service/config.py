@@ -27,16 +27,24 @@ Example::
     scheme = "zendesk"
     secret_env = "ZENDESK_WEBHOOK_SECRET"
     parser = "hybridroute.service.events:parse_hybridroute_event"
+
+Each table is checked by a frozen pydantic model that forbids unknown keys: a typo
+(``databse``) or a wrong type (``port = "eighty"``) is a :class:`UsageError` naming the
+table and the key, never a silently applied default.
 """
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pydantic
+from pydantic import ConfigDict, field_validator
 
 from hybridroute.adapters.options import HttpOptions, RetryPolicy
 from hybridroute.exceptions import UsageError
@@ -50,6 +58,125 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 __all__ = ["ServiceConfig", "import_object", "load_config"]
+
+_DEFAULTS = ServiceSettings(endpoints={})
+_DEFAULT_PARSER = "hybridroute.service.events:parse_hybridroute_event"
+
+
+class _Table(pydantic.BaseModel):
+    """One TOML table: frozen, strict types (TOML has them), unknown keys refused."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+class _ServiceTable(_Table):
+    database: str = "hybridroute.db"
+    host: str = "127.0.0.1"
+    port: int = 8080
+    max_body_bytes: int = _DEFAULTS.max_body_bytes
+    admin_token_env: str | None = None
+    replay_window_seconds: float = _DEFAULTS.replay_window_seconds
+    max_concurrent_bodies: float = _DEFAULTS.max_concurrent_bodies
+    body_read_timeout: float = _DEFAULTS.body_read_timeout
+
+    @field_validator("port", mode="before")
+    @classmethod
+    def _port(cls, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
+            raise ValueError("must be a whole number from 1 to 65535, like port = 8080")
+        return value
+
+    @field_validator("max_body_bytes", mode="before")
+    @classmethod
+    def _positive_int(cls, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise ValueError("must be a positive whole number (bytes)")
+        return value
+
+    @field_validator(
+        "replay_window_seconds", "max_concurrent_bodies", "body_read_timeout", mode="before"
+    )
+    @classmethod
+    def _positive(cls, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise ValueError("must be a positive number")
+        return float(value)
+
+
+class _RouterTable(_Table):
+    factory: str
+
+
+class _AdapterTable(_Table):
+    factory: str
+    options: dict[str, Any] = {}
+    env: dict[str, str] = {}
+    http: Any = None  # checked by _http_options, whose message shows the expected shape
+
+
+class _EndpointTable(_Table):
+    name: str
+    scheme: str = "hybridroute"
+    secret_env: str | None = None
+    parser: str = _DEFAULT_PARSER
+
+
+class _ConfigFile(_Table):
+    service: _ServiceTable = _ServiceTable()
+    router: _RouterTable
+    adapter: _AdapterTable
+    endpoints: list[_EndpointTable]
+
+
+_TABLES: dict[str, type[_Table]] = {
+    "service": _ServiceTable,
+    "router": _RouterTable,
+    "adapter": _AdapterTable,
+    "endpoints": _EndpointTable,
+}
+
+
+def _problem(err: Any, file: Path) -> str:
+    """One line for one of pydantic's errors: where (table and key), what, how to fix."""
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    if len(loc) == 1:  # a whole table
+        table = str(loc[0])
+        if kind == "missing":
+            return f"config file {file} lacks {table!r}; see docs/deploy.md"
+        if kind == "extra_forbidden":
+            return f"[{table}]: {_unknown(table, list(_TABLES), 'table')}"
+        return f"[{table}]: {err['msg']} (got {_shown(err.get('input'))})"
+    table, key = str(loc[0]), str(loc[-1])
+    where = f"[[endpoints]] #{int(loc[1]) + 1}" if table == "endpoints" else f"[{table}]"
+    if kind == "extra_forbidden":
+        return f"{where} {key}: {_unknown(key, list(_TABLES[table].model_fields), 'key')}"
+    if kind == "missing":
+        return f"{where} {key}: missing; add it (see docs/deploy.md)"
+    message = err["msg"].removeprefix("Value error, ")
+    return f"{where} {key}: {message} (got {_shown(err.get('input'))})"
+
+
+def _unknown(name: str, known: list[str], what: str) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"did you mean {close[0]!r}?" if close else f"the {what}s are {', '.join(known)}"
+    return f"unknown {what}; {hint} (fix its spelling or remove it)"
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _parse(data: dict[str, Any], file: Path) -> _ConfigFile:
+    try:
+        return _ConfigFile.model_validate(data)
+    except pydantic.ValidationError as exc:
+        lines = [_problem(err, file) for err in exc.errors(include_url=False)]
+        if len(lines) == 1:
+            raise UsageError(lines[0]) from None
+        head = f"config file {file} has {len(lines)} problems:"
+        raise UsageError("\n  ".join([head, *lines])) from None
 
 
 def import_object(spec: str) -> Any:
@@ -129,15 +256,15 @@ def _admin_token(token_env: str | None) -> str | None:
     return value
 
 
-def _positive(service: dict[str, Any], key: str, default: float) -> float:
-    value = service.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise UsageError(f"[service] {key} must be a positive number, got {value!r}")
-    return float(value)
-
-
 def load_config(path: str | os.PathLike[str]) -> ServiceConfig:
-    """Read and check a service configuration file."""
+    """Read and check a service configuration file.
+
+    Raises
+    ------
+    UsageError
+        The file is missing or not TOML; a table or key is unknown, missing or of the
+        wrong type (the message names each one); a named secret variable is unset.
+    """
     file = Path(path)
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
@@ -145,56 +272,44 @@ def load_config(path: str | os.PathLike[str]) -> ServiceConfig:
         raise UsageError(f"config file {file} does not exist") from exc
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"config file {file} is not valid TOML: {exc}") from exc
-    base = file.parent
-    service = data.get("service", {})
-    try:
-        router_factory = data["router"]["factory"]
-        adapter = data["adapter"]
-        adapter_factory = adapter["factory"]
-        endpoints_data = data["endpoints"]
-    except KeyError as exc:
-        raise UsageError(f"config file {file} lacks {exc}; see docs/deploy.md") from exc
-    options = dict(adapter.get("options", {}))
-    for option, env_name in adapter.get("env", {}).items():
+    parsed = _parse(data, file)
+    service, adapter = parsed.service, parsed.adapter
+    options = dict(adapter.options)
+    for option, env_name in adapter.env.items():
         options[option] = _env(env_name, f"adapter option {option!r}")
-    if "http" in adapter:
-        options["http"] = _http_options(adapter["http"])
-    endpoints = {}
-    for item in endpoints_data:
-        secret_env = item.get("secret_env")
-        secret = (
-            _env(secret_env, f"endpoint {item['name']!r} secret").encode() if secret_env else None
-        )
-        parser: EventParser = import_object(
-            item.get("parser", "hybridroute.service.events:parse_hybridroute_event")
-        )
-        scheme = item.get("scheme", "hybridroute")
-        endpoints[item["name"]] = VendorEndpoint(
-            name=item["name"],
-            secret=secret,
-            scheme=None if scheme == "none" else scheme,
-            parser=parser,
-        )
-    defaults = ServiceSettings(endpoints={})
+    if "http" in adapter.model_fields_set:
+        options["http"] = _http_options(adapter.http)
+    endpoints = {item.name: _endpoint(item) for item in parsed.endpoints}
     settings = ServiceSettings(
         endpoints=endpoints,
-        max_body_bytes=int(service.get("max_body_bytes", 1_000_000)),
-        admin_token=_admin_token(service.get("admin_token_env")),
-        replay_window_seconds=_positive(
-            service, "replay_window_seconds", defaults.replay_window_seconds
-        ),
-        max_concurrent_bodies=int(
-            _positive(service, "max_concurrent_bodies", defaults.max_concurrent_bodies)
-        ),
-        body_read_timeout=_positive(service, "body_read_timeout", defaults.body_read_timeout),
+        max_body_bytes=service.max_body_bytes,
+        admin_token=_admin_token(service.admin_token_env),
+        replay_window_seconds=service.replay_window_seconds,
+        max_concurrent_bodies=int(service.max_concurrent_bodies),
+        body_read_timeout=service.body_read_timeout,
     )
-    database = Path(service.get("database", "hybridroute.db"))
+    database = Path(service.database)
     return ServiceConfig(
-        database=database if database.is_absolute() else base / database,
-        host=str(service.get("host", "127.0.0.1")),
-        port=int(service.get("port", 8080)),
-        router_factory=router_factory,
-        adapter_factory=adapter_factory,
+        database=database if database.is_absolute() else file.parent / database,
+        host=service.host,
+        port=service.port,
+        router_factory=parsed.router.factory,
+        adapter_factory=adapter.factory,
         adapter_options=options,
         settings=settings,
+    )
+
+
+def _endpoint(item: _EndpointTable) -> VendorEndpoint:
+    secret = (
+        _env(item.secret_env, f"endpoint {item.name!r} secret").encode()
+        if item.secret_env
+        else None
+    )
+    parser: EventParser = import_object(item.parser)
+    return VendorEndpoint(
+        name=item.name,
+        secret=secret,
+        scheme=None if item.scheme == "none" else item.scheme,
+        parser=parser,
     )
