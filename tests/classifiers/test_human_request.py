@@ -255,3 +255,12 @@ def test_evidence_is_normalised_when_the_text_was_disguised() -> None:
 def test_languages_are_the_seven_iso_codes() -> None:
     assert HumanRequestDetector.languages == frozenset({"en", "es", "fr", "de", "pt", "it", "nl"})
     assert HumanRequestDetector().languages == frozenset(HumanRequestDetector.LANGUAGES)
+
+
+@pytest.mark.parametrize(
+    "text", ["Позовите оператора!", "ПОЗОВИТЕ ОПЕРАТОРА", "позовите\u00a0оператора"]
+)
+def test_extra_patterns_in_other_scripts_match_the_normalised_text(text: str) -> None:
+    detector = hr.HumanRequestDetector(extra_patterns=["позовите оператора"])
+    [found] = detector.score([hr.Ticket(id="T-1", body=text)])
+    assert found.detected

@@ -290,3 +290,22 @@ def test_pickled_detector_gives_identical_signals() -> None:
 )
 def test_issue_risk_topics_missed_before_are_found(text: str, topic: str) -> None:
     assert topic in _detect(text).labels
+
+
+@pytest.mark.parametrize(
+    ("topic", "pattern", "text"),
+    [
+        ("fraud_ru", "мошенник", "Это мошенник, помогите"),
+        ("fraud_ru", "мошенник", "ЭТО МОШЕННИК"),
+        ("fraud_el", "απάτη", "Είναι απάτη!"),
+        ("fraud_el", "απάτη", "ΑΠΆΤΗ"),
+        ("fraud_de", "betrüger", "Sie sind BETRÜGER"),
+    ],
+)
+def test_own_patterns_in_other_scripts_match_the_normalised_text(
+    topic: str, pattern: str, text: str
+) -> None:
+    # the text is folded to Latin look-alikes; the user's pattern must be folded the same way
+    detector = hr.RiskTopicDetector(topics={topic: [pattern]})
+    [found] = detector.score([hr.Ticket(id="T-1", body=text)])
+    assert topic in found.labels

@@ -279,3 +279,9 @@ def test_every_bad_key_is_listed_at_once(tmp_path: Path, env: pytest.MonkeyPatch
     assert message.startswith(f"config file {tmp_path / 'conf' / 'service.toml'} has 2 problems:")
     assert "[service] databse: unknown key" in message
     assert "[service] port: must be a whole number" in message
+
+
+def test_an_old_timeout_option_says_where_it_moved(tmp_path: Path, env: pytest.MonkeyPatch) -> None:
+    text = MINIMAL.replace('SqliteHelpdesk"\n', 'SqliteHelpdesk"\noptions = { timeout = 5 }\n')
+    with pytest.raises(hr.UsageError, match=r"\['timeout'\].*http = \{ timeout = 10"):
+        load_config(write(tmp_path, text))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import unicodedata
 
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 import hybridroute as hr
 from hybridroute.classifiers.human_request import HumanRequestDetector
 from hybridroute.classifiers.risk import RiskTopicDetector
-from hybridroute.text import normalize_for_matching
+from hybridroute.text import fold_pattern, normalize_for_matching
 from hybridroute.text._unicode_tables import CONFUSABLES
 
 FORMAT_CHARACTERS = [
@@ -121,3 +122,25 @@ def test_results_are_cached_per_text() -> None:
     normalize_for_matching(text)
     assert _folded.cache_info().hits == hits + 1
     assert _folded.cache_info().maxsize is not None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        ("мошенник", "МОШЕННИК"),
+        ("[мМ]ошенник", "Мошенник"),
+        (r"\bαπάτη\b", "ΑΠΆΤΗ"),
+        ("straße", "STRASSE"),
+        (r"caf\w", "café"),
+    ],
+)
+def test_a_folded_pattern_matches_the_normalised_text_in_either_case(
+    pattern: str, text: str
+) -> None:
+    for casefold in (True, False):
+        normalised = normalize_for_matching(text, casefold=casefold)
+        assert re.search(fold_pattern(pattern), normalised, re.IGNORECASE), (pattern, casefold)
+
+
+def test_fold_pattern_leaves_ascii_and_regex_syntax_alone() -> None:
+    assert fold_pattern(r"(?:\S+)\s[a-z]{2,}") == r"(?:\S+)\s[a-z]{2,}"

@@ -10,7 +10,7 @@ from typing import ClassVar
 
 from hybridroute.exceptions import UsageError
 from hybridroute.models import DetectionSignal, Ticket
-from hybridroute.text import normalize_for_matching
+from hybridroute.text import fold_pattern, normalize_for_matching
 
 __all__ = ["HUMAN_REQUEST_PATTERNS", "HumanRequestDetector"]
 
@@ -370,9 +370,7 @@ def _compile_extra(patterns: Sequence[str]) -> re.Pattern[str] | None:
             raise UsageError(
                 f"extra_patterns must hold regular expressions as strings; got {pattern!r}"
             )
-        stripped = "".join(
-            c for c in unicodedata.normalize("NFKD", pattern) if not unicodedata.combining(c)
-        )
+        stripped = fold_pattern(pattern)
         try:
             re.compile(stripped)
         except re.error as exc:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
 from types import MappingProxyType
@@ -12,7 +11,7 @@ from typing import ClassVar
 from hybridroute.classifiers._risk_languages import RISK_PATTERNS_BY_LANGUAGE
 from hybridroute.exceptions import UsageError
 from hybridroute.models import DetectionSignal, Ticket
-from hybridroute.text import normalize_for_matching
+from hybridroute.text import fold_pattern, normalize_for_matching
 from hybridroute.text.patterns import compile_alternatives
 
 __all__ = ["RISK_TOPIC_LANGUAGES", "RISK_TOPIC_PATTERNS", "RiskTopic", "RiskTopicDetector"]
@@ -249,10 +248,7 @@ def _checked_patterns(topic: str, patterns: Iterable[str]) -> tuple[str, ...]:
 
 def _without_accents(pattern: str) -> str:
     """``pattern`` as it must be written to match the normalised text ("é" -> "e")."""
-    if pattern.isascii():
-        return pattern
-    decomposed = unicodedata.normalize("NFKD", pattern).replace("\u00df", "ss")
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return fold_pattern(pattern)
 
 
 def _compile(patterns: Iterable[str]) -> re.Pattern[str]:

@@ -275,6 +275,12 @@ def load_config(path: str | os.PathLike[str]) -> ServiceConfig:
     parsed = _parse(data, file)
     service, adapter = parsed.service, parsed.adapter
     options = dict(adapter.options)
+    moved = sorted(set(options) & {"timeout", "retry", "client", "sleep"})
+    if moved:
+        raise UsageError(
+            f"[adapter] options {moved}: adapters take these as one value now; write "
+            "http = { timeout = 10, retry = { max_attempts = 4 } } in [adapter] instead"
+        )
     for option, env_name in adapter.env.items():
         options[option] = _env(env_name, f"adapter option {option!r}")
     if "http" in adapter.model_fields_set:

@@ -53,8 +53,18 @@ def _id_problem(key: str, value: object) -> str | None:
     return None
 
 
+def _as_id(value: object) -> object:
+    """An integer id as the string it is stored as (parsers often return vendor ids as ints)."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 def check_event(event_id: object, ticket_id: object, kind: object) -> tuple[str, str, EventKind]:
-    """What any parser returned, checked before it is stored; ValidationError if unusable."""
+    """What any parser returned, checked before it is stored; ValidationError if unusable.
+
+    Ids may be strings or integers (stored as their decimal string); a bool, an empty
+    string, an over-long or unprintable id is refused.
+    """
+    event_id, ticket_id = _as_id(event_id), _as_id(ticket_id)
     problems = [
         problem
         for problem in (_id_problem("event_id", event_id), _id_problem("ticket_id", ticket_id))

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from hybridroute.text.normalize import normalize_for_matching
+from hybridroute.text.normalize import fold_pattern, normalize_for_matching
 
-__all__ = ["normalize_for_matching"]
+__all__ = ["fold_pattern", "normalize_for_matching"]

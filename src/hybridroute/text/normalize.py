@@ -43,7 +43,7 @@ from functools import lru_cache
 
 from hybridroute.text._unicode_tables import CONFUSABLES, IGNORABLE_CLASS
 
-__all__ = ["normalize_for_matching"]
+__all__ = ["fold_pattern", "normalize_for_matching"]
 
 # Enough for the tickets of one scoring batch, so each detector of a router finds
 # the text its predecessor normalised.
@@ -112,3 +112,70 @@ def _collapse_spaces(text: str) -> str:
     if "\n" in text:
         text = _LINE_BREAKS.sub("\n", text)
     return text.strip()
+
+
+def fold_pattern(pattern: str) -> str:
+    """Rewrite a regular expression so it matches :func:`normalize_for_matching` text.
+
+    A pattern a user writes in their own script ("мошенник", "απάτη", "Betrüger")
+    must see the text the way the detectors do: accents gone, look-alike letters
+    folded to Latin. Each non-ASCII character is replaced by what normalisation makes
+    of it in either case (with and without case folding), as alternatives when those
+    differ; ASCII, and so the regular-expression syntax, is left as written. Inside a
+    character class (``[...]``) only single-character forms are added.
+
+    Parameters
+    ----------
+    pattern : str
+        A regular expression, as given to a detector.
+
+    Returns
+    -------
+    str
+        The expression to compile (with ``re.IGNORECASE``).
+
+    Examples
+    --------
+    >>> import re
+    >>> text = normalize_for_matching("Это МОШЕННИК", casefold=False)
+    >>> bool(re.search(fold_pattern("мошенник"), text, re.IGNORECASE))
+    True
+    >>> fold_pattern("Betrüger")
+    'Betruger'
+    """
+    if pattern.isascii():
+        return pattern
+    out: list[str] = []
+    in_class = escaped = False
+    for char in pattern:
+        if escaped or char.isascii():
+            out.append(char)
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == "[":
+                in_class = True
+            elif char == "]":
+                in_class = False
+            continue
+        forms = _forms(char)
+        if in_class:
+            out.append("".join(f for f in forms if len(f) == 1) or re.escape(char))
+        elif len(forms) == 1:
+            out.append(re.escape(forms[0]))
+        else:
+            out.append("(?:" + "|".join(re.escape(f) for f in forms) + ")")
+    return "".join(out)
+
+
+def _forms(char: str) -> list[str]:
+    """What normalisation makes of ``char`` (and of its other case), distinct, in order."""
+    if char.isspace():
+        return [" "]
+    forms: dict[str, str] = {}  # keyed by case fold: the pattern is compiled IGNORECASE
+    for variant in (char, char.lower(), char.upper()):
+        for casefold in (True, False):
+            form = _folded(variant) if casefold else _cased(variant)
+            forms.setdefault(form.casefold(), form)
+    return [f for f in forms.values() if f] or [""]
