@@ -221,6 +221,49 @@ def test_transient_helpdesk_failures_back_off_and_then_deliver(
     assert failed and failed[0]["detail"]["retry_in"] >= 1.0
 
 
+def test_an_unreachable_helpdesk_makes_events_back_off_instead_of_failing_at_once(
+    tmp_path: Path, router: hr.Router
+) -> None:
+    from hybridroute.testing import MemoryHelpdesk
+
+    store = OutboxStore(tmp_path / "s.db")
+    desk = MemoryHelpdesk([hr.Ticket(id="T-8", body="I want to speak to a human")])
+    desk.fail_next(2, methods=["fetch_ticket"])  # the helpdesk is down for a while
+    worker = Worker(store, router, desk, backoff=0.5, max_attempts=3)
+    store.add_event("e8", "hr", "T-8", EventKind.TICKET, {})
+    for _ in range(10):  # a busy loop must not burn the attempts of a backing-off event
+        worker.run_once()
+    assert store.counts()["events"] == {"received": 1}
+    failed = [e for e in store.audit_log("T-8") if e["kind"] == "event.failed"]
+    assert len(failed) == 1 and failed[0]["detail"]["retry_in"] == pytest.approx(0.5)
+    time.sleep(0.6)
+    worker.run_once()  # the second failure waits twice as long
+    assert store.counts()["events"] == {"received": 1}
+    time.sleep(1.1)
+    worker.run_until_idle()
+    assert store.counts()["events"] == {"decided": 1}
+    assert len(store.decisions_for("T-8")) == 1
+
+
+def test_a_database_from_before_event_backoff_is_upgraded(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:  # the events table as it was released before
+        db.execute(
+            "CREATE TABLE events (event_id TEXT PRIMARY KEY, vendor TEXT NOT NULL, "
+            "ticket_id TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL, "
+            "status TEXT NOT NULL DEFAULT 'received', attempts INTEGER NOT NULL DEFAULT 0, "
+            "last_error TEXT, received_at REAL NOT NULL)"
+        )
+        db.execute(
+            "INSERT INTO events(event_id, vendor, ticket_id, kind, payload, received_at) "
+            "VALUES ('old', 'hr', 'T-1', 'ticket', '{}', 1.0)"
+        )
+    store = OutboxStore(path)
+    assert [e.event_id for e in store.pending_events()] == ["old"]
+
+
 @pytest.mark.parametrize(
     ("endpoint", "message"),
     [

@@ -57,7 +57,8 @@ CREATE TABLE IF NOT EXISTS events (
     status      TEXT NOT NULL DEFAULT 'received',   -- received | decided | skipped | failed
     attempts    INTEGER NOT NULL DEFAULT 0,
     last_error  TEXT,
-    received_at REAL NOT NULL
+    received_at REAL NOT NULL,
+    not_before  REAL NOT NULL DEFAULT 0   -- backoff: no retry before this time
 );
 CREATE INDEX IF NOT EXISTS events_status ON events(status, received_at);
 CREATE TABLE IF NOT EXISTS decisions (
@@ -102,6 +103,17 @@ CREATE INDEX IF NOT EXISTS audit_ticket ON audit(ticket_id, id);
 """
 
 
+# Columns added after a table was first released, for databases created before them.
+_ADDED_COLUMNS = {("events", "not_before"): "REAL NOT NULL DEFAULT 0"}
+
+
+def _add_missing_columns(db: sqlite3.Connection) -> None:
+    for (table, column), definition in _ADDED_COLUMNS.items():
+        present = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+
+
 class OutboxStore:
     """SQLite-backed outbox, decisions, ownership locks and audit log.
 
@@ -116,7 +128,9 @@ class OutboxStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        self._conn().executescript(_SCHEMA)  # executescript manages its own transaction
+        db = self._conn()
+        db.executescript(_SCHEMA)  # executescript manages its own transaction
+        _add_missing_columns(db)
 
     # -- connections ---------------------------------------------------------------------
 
@@ -186,13 +200,13 @@ class OutboxStore:
         return new
 
     def pending_events(self, limit: int = 100) -> list[Event]:
-        """Events not yet decided, oldest first."""
+        """Events not yet decided and not backing off, oldest first."""
         rows = (
             self._conn()
             .execute(
                 "SELECT event_id, vendor, ticket_id, kind, payload, attempts FROM events "
-                "WHERE status = ? ORDER BY received_at, event_id LIMIT ?",
-                (EventStatus.RECEIVED, limit),
+                "WHERE status = ? AND not_before <= ? ORDER BY received_at, event_id LIMIT ?",
+                (EventStatus.RECEIVED, time.time(), limit),
             )
             .fetchall()
         )
@@ -279,13 +293,14 @@ class OutboxStore:
             )
             self._audit(db, AuditKind.EVENT_SKIPPED, event.ticket_id, event.event_id, reason=reason)
 
-    def fail_event(self, event: Event, error: str, *, give_up: bool) -> None:
-        """Record a failed attempt at deciding an event."""
+    def fail_event(self, event: Event, error: str, *, give_up: bool, retry_in: float = 0.0) -> None:
+        """Record a failed attempt at deciding an event; retry no sooner than ``retry_in`` s."""
+        status = EventStatus.FAILED if give_up else EventStatus.RECEIVED
         with self._tx() as db:
             db.execute(
-                "UPDATE events SET attempts = attempts + 1, last_error = ?, status = ? "
-                "WHERE event_id = ?",
-                (error, EventStatus.FAILED if give_up else EventStatus.RECEIVED, event.event_id),
+                "UPDATE events SET attempts = attempts + 1, last_error = ?, status = ?, "
+                "not_before = ? WHERE event_id = ?",
+                (error, status, time.time() + retry_in, event.event_id),
             )
             self._audit(
                 db,
@@ -294,6 +309,7 @@ class OutboxStore:
                 event.event_id,
                 error=error,
                 gave_up=give_up,
+                retry_in=None if give_up else retry_in,
             )
 
     # -- actions -------------------------------------------------------------------------

@@ -48,7 +48,7 @@ class Worker:
         Attempts at a transient failure before an event or action is marked failed
         (it stays in the store, visible in the audit log, for a person to retry).
     backoff, max_backoff : float
-        Seconds before retrying a failed action: ``backoff * 2**attempts``, at most
+        Seconds before retrying a failed event or action: ``backoff * 2**attempts``, at most
         ``max_backoff``, and never sooner than a rate limit's ``Retry-After``.
     """
 
@@ -90,7 +90,10 @@ class Worker:
         except HelpdeskError as exc:
             give_up = not isinstance(exc, HelpdeskUnavailable)
             give_up = give_up or event.attempts + 1 >= self.max_attempts
-            self.store.fail_event(event, f"{type(exc).__name__}: {exc}", give_up=give_up)
+            wait = self._backoff(event.attempts, exc)
+            self.store.fail_event(
+                event, f"{type(exc).__name__}: {exc}", give_up=give_up, retry_in=wait
+            )
             return
         ownership = self.store.owner_of(ticket.id) or _NEW_TICKET
         if ownership.owner is Owner.HUMAN:
@@ -120,9 +123,7 @@ class Worker:
             receipt = apply_action(self.adapter, pending.action)
         except HelpdeskUnavailable as exc:
             give_up = pending.attempts + 1 >= self.max_attempts
-            wait = min(self.max_backoff, self.backoff * 2**pending.attempts)
-            if isinstance(exc, HelpdeskRateLimited) and exc.retry_after is not None:
-                wait = max(wait, exc.retry_after)  # the helpdesk said when
+            wait = self._backoff(pending.attempts, exc)
             self.store.action_failed(
                 pending, f"{type(exc).__name__}: {exc}", give_up=give_up, retry_in=wait
             )
@@ -131,6 +132,13 @@ class Worker:
             self.store.action_failed(pending, f"{type(exc).__name__}: {exc}", give_up=True)
             return
         self.store.action_done(pending, receipt.model_dump(mode="json"))
+
+    def _backoff(self, attempts: int, exc: BaseException) -> float:
+        """Seconds before the next try: exponential, never sooner than a ``Retry-After``."""
+        wait = float(min(self.max_backoff, self.backoff * 2**attempts))
+        if isinstance(exc, HelpdeskRateLimited) and exc.retry_after is not None:
+            wait = max(wait, exc.retry_after)  # the helpdesk said when
+        return wait
 
     # -- loops -----------------------------------------------------------------------------
 
@@ -143,7 +151,10 @@ class Worker:
             except Exception as exc:  # a bug must not stop the worker; it is recorded
                 log.exception("deciding event %s failed", event.event_id)
                 give_up = event.attempts + 1 >= self.max_attempts
-                self.store.fail_event(event, f"{type(exc).__name__}: {exc}", give_up=give_up)
+                wait = self._backoff(event.attempts, exc)
+                self.store.fail_event(
+                    event, f"{type(exc).__name__}: {exc}", give_up=give_up, retry_in=wait
+                )
         actions = self.store.pending_actions(limit)
         for pending in actions:
             self.deliver(pending)
