@@ -144,3 +144,9 @@ def test_a_folded_pattern_matches_the_normalised_text_in_either_case(
 
 def test_fold_pattern_leaves_ascii_and_regex_syntax_alone() -> None:
     assert fold_pattern(r"(?:\S+)\s[a-z]{2,}") == r"(?:\S+)\s[a-z]{2,}"
+
+
+def test_fold_pattern_keeps_the_ends_of_a_range_so_the_range_does_not_grow() -> None:
+    folded = fold_pattern("[а-я]+")
+    assert re.fullmatch(folded, "мошенник", re.IGNORECASE)
+    assert not re.search(folded, "hello 123", re.IGNORECASE)

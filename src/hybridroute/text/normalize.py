@@ -122,7 +122,8 @@ def fold_pattern(pattern: str) -> str:
     folded to Latin. Each non-ASCII character is replaced by what normalisation makes
     of it in either case (with and without case folding), as alternatives when those
     differ; ASCII, and so the regular-expression syntax, is left as written. Inside a
-    character class (``[...]``) only single-character forms are added.
+    character class (``[...]``) only single-character forms are added, and the ends of
+    a range are left as written.
 
     Parameters
     ----------
@@ -147,7 +148,7 @@ def fold_pattern(pattern: str) -> str:
         return pattern
     out: list[str] = []
     in_class = escaped = False
-    for char in pattern:
+    for i, char in enumerate(pattern):
         if escaped or char.isascii():
             out.append(char)
             if escaped:
@@ -160,7 +161,9 @@ def fold_pattern(pattern: str) -> str:
                 in_class = False
             continue
         forms = _forms(char)
-        if in_class:
+        if in_class and "-" in (pattern[i - 1], pattern[i + 1 : i + 2]):
+            out.append(char)  # an end of a range: replacing it would change the range
+        elif in_class:
             out.append("".join(f for f in forms if len(f) == 1) or re.escape(char))
         elif len(forms) == 1:
             out.append(re.escape(forms[0]))
