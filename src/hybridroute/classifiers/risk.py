@@ -246,13 +246,8 @@ def _checked_patterns(topic: str, patterns: Iterable[str]) -> tuple[str, ...]:
     return checked
 
 
-def _without_accents(pattern: str) -> str:
-    """``pattern`` as it must be written to match the normalised text ("é" -> "e")."""
-    return fold_pattern(pattern)
-
-
 def _compile(patterns: Iterable[str]) -> re.Pattern[str]:
-    return compile_alternatives(_without_accents(p) for p in patterns)
+    return compile_alternatives(fold_pattern(p) for p in patterns)
 
 
 def _trim(text: str) -> str:

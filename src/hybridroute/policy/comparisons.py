@@ -83,7 +83,9 @@ class Compare(Condition):
         self.operand, self.op, self.value = operand, op, value
 
     def matches(self, ctx: Context) -> bool:
-        actual = self.operand.resolve(ctx)
+        return self._holds(self.operand.resolve(ctx))
+
+    def _holds(self, actual: Any) -> bool:
         if actual is MISSING:
             return False
         try:
@@ -95,8 +97,8 @@ class Compare(Condition):
             ) from exc
 
     def explain(self, ctx: Context) -> tuple[bool, tuple[str, ...]]:
-        ok = self.matches(ctx)
-        actual = self.operand.resolve(ctx)
+        actual = self.operand.resolve(ctx)  # read once, for the verdict and its words
+        ok = self._holds(actual)
         name = self.operand.describe()
         if actual is MISSING:
             return ok, (f"{name} is missing",)
@@ -124,7 +126,9 @@ class IsIn(Condition):
         self.operand, self.values = operand, values
 
     def matches(self, ctx: Context) -> bool:
-        actual = self.operand.resolve(ctx)
+        return self._holds(self.operand.resolve(ctx))
+
+    def _holds(self, actual: Any) -> bool:
         if actual is MISSING:
             return False
         if isinstance(actual, tuple):
@@ -132,8 +136,8 @@ class IsIn(Condition):
         return actual in self.values
 
     def explain(self, ctx: Context) -> tuple[bool, tuple[str, ...]]:
-        ok = self.matches(ctx)
-        actual = self.operand.resolve(ctx)
+        actual = self.operand.resolve(ctx)  # read once, for the verdict and its words
+        ok = self._holds(actual)
         name = self.operand.describe()
         if actual is MISSING:
             return ok, (f"{name} is missing",)
